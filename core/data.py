@@ -1,0 +1,106 @@
+"""Datasets as the trainer sees them: inputs X, labels or targets, and a train/test split."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .registry import Registry
+
+
+class DatasetError(ValueError):
+    """A dataset that does not fit the network or cannot be made."""
+
+
+@dataclass
+class Dataset:
+    name: str
+    X: np.ndarray  # (N, n_inputs)
+    y: np.ndarray  # class labels (N,) for classification, targets (N, m) for regression
+    task: str = "classification"
+    n_classes: int | None = None
+    feature_names: list[str] = field(default_factory=list)
+    class_names: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    @property
+    def n_inputs(self) -> int:
+        return self.X.shape[1]
+
+    def targets(self, n_outputs: int) -> np.ndarray:
+        """Targets Y shaped for a network with ``n_outputs`` output units.
+
+        Classification: one-hot rows y = e(ℓ) when n_outputs = n_classes, or the label itself
+        as one column when a single output unit separates two classes.
+        """
+        if self.task == "regression":
+            Y = self.y.reshape(len(self.y), -1).astype(float)
+            if Y.shape[1] != n_outputs:
+                raise DatasetError(
+                    f"dataset {self.name!r} has {Y.shape[1]} target column(s) but the network has "
+                    f"{n_outputs} output(s)")
+            return Y
+        if n_outputs == self.n_classes:
+            return np.eye(n_outputs)[self.y]
+        if n_outputs == 1 and self.n_classes == 2:
+            return self.y.astype(float)[:, None]
+        raise DatasetError(
+            f"dataset {self.name!r} has {self.n_classes} classes but the network has {n_outputs} "
+            f"output unit(s); make the output layer {self.n_classes} wide")
+
+    def check_inputs(self, n_inputs: int) -> None:
+        if self.n_inputs != n_inputs:
+            raise DatasetError(
+                f"dataset {self.name!r} has {self.n_inputs} input feature(s) but the network's input "
+                f"layer is {n_inputs} wide; make the input layer {self.n_inputs} wide")
+
+    def split(self, test_fraction: float, seed: int) -> tuple["Dataset", "Dataset"]:
+        """A shuffled (train, test) split; test_fraction of 0 gives an empty test set."""
+        if not 0 <= test_fraction < 1:
+            raise DatasetError("the test fraction must be at least 0 and less than 1")
+        order = np.random.default_rng(seed).permutation(len(self))
+        n_test = int(round(test_fraction * len(self)))
+        test, train = order[:n_test], order[n_test:]
+        return (replace(self, X=self.X[train], y=self.y[train]),
+                replace(self, X=self.X[test], y=self.y[test]))
+
+
+def make_dataset(registry: Registry, name: str, *, n_samples: int | None = None, seed: int = 0,
+                 **params) -> Dataset:
+    """Generate a dataset from a dataset plugin."""
+    spec = registry.dataset(name)
+    settings = {k: v for k, v in spec.defaults.items() if k not in ("n_samples", "seed")}
+    unknown = set(params) - set(settings)
+    if unknown:
+        raise DatasetError(f"dataset {name!r} has no setting {', '.join(sorted(unknown))}")
+    settings.update(params)
+    n = int(n_samples if n_samples is not None else spec.defaults.get("n_samples", 200))
+    if n < 2:
+        raise DatasetError("a dataset needs at least 2 samples")
+    try:
+        X, y = spec.generate(n, seed, **settings)
+    except Exception as exc:
+        raise DatasetError(f"dataset plugin {spec.plugin!r} failed to make {name!r}: {exc}") from exc
+    X = np.asarray(X, dtype=float)
+    if spec.task == "classification":
+        y = np.asarray(y).astype(np.int64).reshape(-1)
+        n_classes = spec.n_classes or int(y.max()) + 1
+    else:
+        y = np.asarray(y, dtype=float).reshape(len(X), -1)
+        n_classes = None
+    if X.ndim != 2 or len(X) != len(y) or not np.all(np.isfinite(X)):
+        raise DatasetError(f"dataset {name!r} made inputs of shape {X.shape} for {len(y)} targets")
+    return Dataset(name, X, y, spec.task, n_classes,
+                   class_names=[str(c) for c in range(n_classes)] if n_classes else [])
+
+
+def load_csv_dataset(path: str, target: str | int, *, task: str = "classification") -> Dataset:
+    """A dataset from a CSV file (numeric columns; the target column named)."""
+    from .csv_dataset import load_csv
+
+    X, y, features, classes = load_csv(path, target, task=task)
+    n_classes = len(classes) if task == "classification" else None
+    return Dataset(str(path), np.asarray(X, dtype=float), np.asarray(y), task, n_classes,
+                   feature_names=list(features), class_names=[str(c) for c in classes])

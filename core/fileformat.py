@@ -1,0 +1,180 @@
+"""The versioned JSON network file (docs/file-format.md). Never pickle."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .network import Network, NetworkError
+
+FORMAT_NAME = "backprop-studio-network"
+FORMAT_VERSION = 1
+
+
+class FileFormatError(ValueError):
+    """A network file that cannot be read: corrupt, truncated, foreign or inconsistent."""
+
+
+def network_to_dict(network: Network, *, example: dict | None = None, metadata: dict | None = None) -> dict:
+    data: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "network": {
+            "sizes": network.sizes,
+            "activations": network.activations,
+            "loss": network.loss,
+            "seed": network.seed,
+        },
+        "parameters": {},
+    }
+    for k in range(1, network.depth + 1):
+        data["parameters"][f"W{k}"] = network.W(k).tolist()
+        data["parameters"][f"b{k}"] = network.b(k).tolist()
+    if example:
+        data["example"] = example
+    if metadata:
+        data["metadata"] = metadata
+    return data
+
+
+def save_network(network: Network, path: str | os.PathLike, **extra: Any) -> None:
+    """Write the network atomically: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    text = dumps(network_to_dict(network, **extra))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_NUMBER_LIST = re.compile(r"\[\s*([-0-9.eE+,\s]*?)\s*\]")
+
+
+def dumps(data: dict) -> str:
+    """JSON with one line per vector (a matrix reads row by row)."""
+    text = json.dumps(data, indent=1, allow_nan=False)
+    return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text) + "\n"
+
+
+def _require(mapping: dict, key: str, kind: type | tuple, where: str) -> Any:
+    if key not in mapping:
+        raise FileFormatError(f"{where} has no {key!r} entry")
+    value = mapping[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise FileFormatError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _matrix(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
+    try:
+        array = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise FileFormatError(f"parameter {name} is not a numeric array") from None
+    if array.shape != shape:
+        raise FileFormatError(f"parameter {name} has shape {array.shape}, expected {shape}")
+    if not np.all(np.isfinite(array)):
+        raise FileFormatError(f"parameter {name} holds a NaN or infinite value")
+    return array
+
+
+def network_from_dict(data: Any) -> tuple[Network, dict]:
+    """Build a Network from parsed JSON; returns (network, extras) with 'example' and 'metadata'."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise FileFormatError(f"not a Backprop Studio network file (no \"format\": \"{FORMAT_NAME}\")")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise FileFormatError("the file has no valid format version")
+    if version > FORMAT_VERSION:
+        raise FileFormatError(
+            f"the file has format version {version}, newer than this program reads ({FORMAT_VERSION}); "
+            "update Backprop Studio"
+        )
+    if version < 1:
+        raise FileFormatError(f"unknown format version {version}")
+    net = _require(data, "network", dict, "the file")
+    sizes = _require(net, "sizes", list, "network")
+    activations = _require(net, "activations", list, "network")
+    loss = _require(net, "loss", str, "network")
+    seed = net.get("seed", 0)
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
+        raise FileFormatError("network: 'sizes' must be a list of whole numbers")
+    if not all(isinstance(g, str) for g in activations):
+        raise FileFormatError("network: 'activations' must be a list of names")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise FileFormatError("network: 'seed' must be a whole number")
+    try:
+        network = Network(sizes, activations, loss, seed=seed)
+    except NetworkError as exc:
+        raise FileFormatError(f"network: {exc}") from None
+    params = _require(data, "parameters", dict, "the file")
+    weights, biases = [], []
+    for k in range(1, network.depth + 1):
+        for name in (f"W{k}", f"b{k}"):
+            if name not in params:
+                raise FileFormatError(f"parameters: {name} is missing")
+        weights.append(_matrix(params[f"W{k}"], (sizes[k], sizes[k - 1]), f"W{k}"))
+        biases.append(_matrix(params[f"b{k}"], (sizes[k],), f"b{k}"))
+    network.set_parameters(weights, biases)
+    extras = {key: data[key] for key in ("example", "metadata") if isinstance(data.get(key), dict)}
+    return network, extras
+
+
+def load_network(path: str | os.PathLike) -> tuple[Network, dict]:
+    """Read a network file; every failure is a FileFormatError naming the problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileFormatError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{path}: is a folder, not a network file") from None
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not raw.strip():
+        raise FileFormatError(f"{path}: the file is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FileFormatError(f"{path}: not a text file (not UTF-8); is it a network file?") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        raise FileFormatError(
+            f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}"
+        ) from None
+    except ValueError as exc:
+        raise FileFormatError(f"{path}: {exc}") from None
+    try:
+        return network_from_dict(data)
+    except FileFormatError as exc:
+        raise FileFormatError(f"{path}: {exc}") from None
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"the file holds {name}, which is not a number a network can use")
+
+
+def example_arrays(extras: dict) -> tuple[list[float], list[float]] | None:
+    """The sample stored with a network (input and target), if any."""
+    example = extras.get("example")
+    if not example:
+        return None
+    x, y = example.get("input"), example.get("target")
+    if not isinstance(x, list) or not isinstance(y, list):
+        return None
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in x + y):
+        return None
+    return x, y

@@ -1,0 +1,268 @@
+"""Discover, load and guard plugins; collect what they contribute into a Registry.
+
+Order: built-in modules (a tuple in the code), then the entry points of the group
+``backprop_studio``, then single-file plugins in the user plugin folder. Each plugin is
+imported and each of its hooks called inside its own guard: a broken plugin is recorded
+with its error and traceback and everything else still loads.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterable
+
+import platformdirs
+import pluggy
+
+from . import hookspecs
+from .registry import KINDS, SINGULAR, Registry, RegistryError
+from .validation import CHECKS
+
+BUILTIN_MODULES = (
+    "plugins.activations",
+    "plugins.losses",
+    "plugins.optimizers",
+    "plugins.datasets",
+)
+ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
+PLUGIN_DIR_ENV = "BACKPROP_STUDIO_PLUGIN_DIR"
+SAFE_MODE_ENV = "BACKPROP_STUDIO_SAFE_MODE"
+HOOK_KIND = {f"register_{kind}": kind for kind in KINDS}
+
+
+def user_plugin_dir() -> Path:
+    """The folder of single-file plugins: $BACKPROP_STUDIO_PLUGIN_DIR or the user data dir."""
+    override = os.environ.get(PLUGIN_DIR_ENV)
+    if override:
+        return Path(override)
+    return platformdirs.user_data_path("backprop-studio") / "plugins"
+
+
+def safe_mode_from_env() -> bool:
+    return os.environ.get(SAFE_MODE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class PluginRecord:
+    """One plugin as the `plugins` command and the plugin manager dialog show it."""
+
+    name: str
+    source: str  # "built-in", "entry point", "file" or "in-process"
+    location: str = ""
+    version: str = ""
+    state: str = "loaded"  # loaded, failed, flagged, disabled
+    phase: str = ""  # where it failed: import, register_activations, …
+    error: str = ""
+    traceback: str = ""
+    warnings: list[str] = field(default_factory=list)
+    contributes: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "source": self.source,
+            "location": self.location,
+            "state": self.state,
+            "phase": self.phase,
+            "error": self.error or None,
+            "traceback": self.traceback or None,
+            "warnings": list(self.warnings),
+            "contributes": {k: list(v) for k, v in self.contributes.items()},
+        }
+
+
+class PluginHost:
+    """A pluggy manager plus the registry and the record of every plugin it tried."""
+
+    def __init__(
+        self,
+        *,
+        safe_mode: bool | None = None,
+        plugin_dir: Path | str | None = None,
+        use_entry_points: bool = True,
+        disabled: Iterable[str] = (),
+        builtins: Iterable[str] = BUILTIN_MODULES,
+    ) -> None:
+        self.safe_mode = safe_mode_from_env() if safe_mode is None else safe_mode
+        self.plugin_dir = Path(plugin_dir) if plugin_dir is not None else user_plugin_dir()
+        self.use_entry_points = use_entry_points
+        self.disabled = set(disabled)
+        self.builtins = tuple(builtins)
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.pm.add_hookspecs(hookspecs)
+        self.registry = Registry()
+        self.records: list[PluginRecord] = []
+
+    # -- discovery ---------------------------------------------------------------
+    def load(self) -> "PluginHost":
+        """Import and register every plugin; returns self for chaining."""
+        for module_name in self.builtins:
+            self._import(module_name, "built-in", lambda m=module_name: importlib.import_module(m),
+                         location=module_name, version=_own_version())
+        if not self.safe_mode:
+            if self.use_entry_points:
+                self._load_entry_points()
+            self._load_files()
+        return self
+
+    def add_plugin(self, plugin: Any, name: str, *, source: str = "in-process") -> PluginRecord:
+        """Register a plugin object (a module or any object with hook functions) and call its hooks."""
+        record = PluginRecord(name=name, source=source, version=str(getattr(plugin, "__version__", "")))
+        return self._register(plugin, record)
+
+    def remove_plugin(self, name: str) -> None:
+        """Unregister a plugin and drop its contributions."""
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin, name=name)
+        for record in [r for r in self.records if r.name == name]:
+            for kind, names in record.contributes.items():
+                table = self.registry.table(kind)
+                for item_name in names:
+                    if item_name in table and table[item_name].plugin == name:
+                        del table[item_name]
+            self.records.remove(record)
+
+    def _load_entry_points(self) -> None:
+        try:
+            entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        except Exception as exc:  # a broken installed distribution must not stop the app
+            self.records.append(PluginRecord(name="(entry points)", source="entry point", state="failed",
+                                             phase="discovery", error=str(exc), traceback=traceback.format_exc()))
+            return
+        for ep in sorted(entry_points, key=lambda e: e.name):
+            version = ep.dist.version if getattr(ep, "dist", None) else ""
+            self._import(ep.name, "entry point", ep.load, location=ep.value, version=version)
+
+    def _load_files(self) -> None:
+        if not self.plugin_dir.is_dir():
+            return
+        for path in sorted(self.plugin_dir.glob("*.py")):
+            if path.name.startswith("_"):
+                continue
+            self._import(path.stem, "file", lambda p=path: _import_file(p), location=str(path))
+
+    def _import(self, name: str, source: str, loader, *, location: str = "", version: str = "") -> None:
+        record = PluginRecord(name=name, source=source, location=location, version=version)
+        if name in self.disabled:
+            record.state = "disabled"
+            self.records.append(record)
+            return
+        try:
+            plugin = loader()
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt in a plugin too
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            record.state, record.phase = "failed", "import"
+            record.error = f"{type(exc).__name__}: {exc}"
+            record.traceback = traceback.format_exc()
+            self.records.append(record)
+            return
+        if not record.version:
+            record.version = str(getattr(plugin, "__version__", ""))
+        self._register(plugin, record)
+
+    # -- registration ------------------------------------------------------------
+    def _register(self, plugin: Any, record: PluginRecord) -> PluginRecord:
+        self.records.append(record)
+        try:
+            self.pm.register(plugin, name=record.name)
+        except Exception as exc:
+            record.state, record.phase = "failed", "register"
+            record.error = f"{type(exc).__name__}: {exc}"
+            record.traceback = traceback.format_exc()
+            return record
+        for hook_name, kind in HOOK_KIND.items():
+            for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                if impl.plugin is plugin:
+                    self._call_hook(impl.function, hook_name, kind, record)
+        if record.state == "loaded" and record.warnings:
+            record.state = "flagged"
+        return record
+
+    def _call_hook(self, function, hook_name: str, kind: str, record: PluginRecord) -> None:
+        def register(*args: Any, **kwargs: Any) -> None:
+            self._add_contribution(kind, record, args, kwargs)
+
+        try:
+            function(register=register)
+        except Exception as exc:
+            record.state, record.phase = "failed", hook_name
+            record.error = f"{type(exc).__name__}: {exc}"
+            record.traceback = traceback.format_exc()
+
+    def _add_contribution(self, kind: str, record: PluginRecord, args: tuple, kwargs: dict) -> None:
+        cls = KINDS[kind]
+        try:
+            item = cls(*args, **kwargs, plugin=record.name)
+        except TypeError as exc:
+            label = kwargs.get("name", args[0] if args else "?")
+            record.warnings.append(f"{SINGULAR[kind]} {label!r} has the wrong form: {exc}")
+            return
+        item.problem = CHECKS[kind](item)
+        if item.problem is not None:
+            record.warnings.append(f"{SINGULAR[kind]} {item.name!r} is flagged: {item.problem}")
+        try:
+            self.registry.add(kind, item)
+        except RegistryError as exc:
+            record.warnings.append(str(exc))
+            return
+        record.contributes[kind].append(item.name)
+
+    # -- queries -----------------------------------------------------------------
+    def record(self, name: str) -> PluginRecord | None:
+        return next((r for r in self.records if r.name == name), None)
+
+    def failures(self) -> list[PluginRecord]:
+        return [r for r in self.records if r.state in ("failed", "flagged")]
+
+
+def _import_file(path: Path) -> ModuleType:
+    module_name = f"backprop_studio_plugin_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
+
+
+def _own_version() -> str:
+    try:
+        return importlib.metadata.version("backprop-studio")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+_default_host: PluginHost | None = None
+
+
+def get_host() -> PluginHost:
+    """The process-wide plugin host, loaded on first use."""
+    global _default_host
+    if _default_host is None:
+        _default_host = PluginHost().load()
+    return _default_host
+
+
+def set_host(host: PluginHost | None) -> None:
+    """Replace the process-wide host (the CLI's --safe-mode, tests, the plugin dialog)."""
+    global _default_host
+    _default_host = host
+
+
+def get_registry() -> Registry:
+    return get_host().registry

@@ -1,0 +1,132 @@
+"""What the loaded plugins contribute: activations, losses, optimizers and datasets."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+
+class RegistryError(ValueError):
+    """A contribution that cannot be used (unknown name, duplicate, flagged, bad form)."""
+
+
+@dataclass
+class Activation:
+    name: str
+    fn: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray], np.ndarray]
+    formula: str = ""
+    derivative_formula: str = ""
+    description: str = ""
+    plugin: str = ""
+    # filled by validation: None when the checks passed, else why it is flagged
+    problem: str | None = None
+    max_derivative_error: float | None = None
+
+
+@dataclass
+class Loss:
+    name: str
+    output: Callable[[np.ndarray], np.ndarray]
+    value: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    formula: str = ""
+    output_formula: str = ""
+    gradient_formula: str = ""
+    description: str = ""
+    plugin: str = ""
+    problem: str | None = None
+
+
+@dataclass
+class Optimizer:
+    name: str
+    factory: Callable[..., Any]
+    defaults: dict[str, float] = field(default_factory=dict)
+    description: str = ""
+    plugin: str = ""
+    problem: str | None = None
+
+    def create(self, **overrides: float) -> Any:
+        """Build an optimizer from the defaults updated by ``overrides``."""
+        unknown = set(overrides) - set(self.defaults)
+        if unknown:
+            raise RegistryError(
+                f"optimizer {self.name!r} has no hyperparameter {', '.join(sorted(unknown))} "
+                f"(it has: {', '.join(self.defaults) or 'none'})"
+            )
+        return self.factory(**{**self.defaults, **overrides})
+
+
+@dataclass
+class DatasetSpec:
+    name: str
+    generate: Callable[..., tuple[np.ndarray, np.ndarray]]
+    defaults: dict[str, Any] = field(default_factory=dict)
+    task: str = "classification"
+    n_inputs: int | None = None
+    n_classes: int | None = None
+    description: str = ""
+    plugin: str = ""
+    problem: str | None = None
+
+
+KINDS = {
+    "activations": Activation,
+    "losses": Loss,
+    "optimizers": Optimizer,
+    "datasets": DatasetSpec,
+}
+SINGULAR = {"activations": "activation", "losses": "loss", "optimizers": "optimizer", "datasets": "dataset"}
+
+
+class Registry:
+    """Name -> contribution tables, one per kind, with the plugin each came from."""
+
+    def __init__(self) -> None:
+        self.activations: dict[str, Activation] = {}
+        self.losses: dict[str, Loss] = {}
+        self.optimizers: dict[str, Optimizer] = {}
+        self.datasets: dict[str, DatasetSpec] = {}
+
+    def table(self, kind: str) -> dict[str, Any]:
+        return getattr(self, kind)
+
+    def add(self, kind: str, item: Any) -> None:
+        """Add one contribution; a name already taken is an error naming both plugins."""
+        table = self.table(kind)
+        if item.name in table:
+            raise RegistryError(
+                f"{SINGULAR[kind]} {item.name!r} from plugin {item.plugin!r} is already "
+                f"registered by plugin {table[item.name].plugin!r}; the second one is ignored"
+            )
+        table[item.name] = item
+
+    def _get(self, kind: str, name: str) -> Any:
+        table = self.table(kind)
+        if name not in table:
+            known = ", ".join(sorted(n for n, v in table.items() if v.problem is None))
+            raise RegistryError(f"unknown {SINGULAR[kind]} {name!r} (available: {known or 'none'})")
+        item = table[name]
+        if item.problem is not None:
+            raise RegistryError(
+                f"{SINGULAR[kind]} {name!r} from plugin {item.plugin!r} is flagged: {item.problem}"
+            )
+        return item
+
+    def activation(self, name: str) -> Activation:
+        return self._get("activations", name)
+
+    def loss(self, name: str) -> Loss:
+        return self._get("losses", name)
+
+    def optimizer(self, name: str) -> Optimizer:
+        return self._get("optimizers", name)
+
+    def dataset(self, name: str) -> DatasetSpec:
+        return self._get("datasets", name)
+
+    def usable(self, kind: str) -> list[str]:
+        """Names of the contributions of ``kind`` that passed their checks."""
+        return [n for n, v in self.table(kind).items() if v.problem is None]

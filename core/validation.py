@@ -1,0 +1,116 @@
+"""Checks run on every contribution when it is loaded, so no plugin silently teaches wrong math."""
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import Activation, DatasetSpec, Loss, Optimizer
+
+# Sample points for the derivative check, away from 0 where relu-like kinks sit.
+SAMPLE_POINTS = np.array([-3.7, -2.1, -1.3, -0.77, -0.31, -0.05, 0.05, 0.29, 0.83, 1.4, 2.6, 3.9])
+STEP = 1e-5  # central-difference step
+TOLERANCE = 1e-4  # allowed |g'(a) - finite difference| / (1 + |g'(a)|)
+
+
+def _as_array(value, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    array = np.asarray(value, dtype=float)
+    if array.shape != shape:
+        raise ValueError(f"{name} returned shape {array.shape} for an input of shape {shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} returned a non-finite value (NaN or inf) at a finite input")
+    return array
+
+
+def check_activation(act: Activation) -> str | None:
+    """Return why ``act`` is unusable (shape, finiteness or a wrong derivative), or None.
+
+    Also stores the largest derivative error seen in ``act.max_derivative_error``.
+    """
+    a = SAMPLE_POINTS.reshape(3, 4)
+    try:
+        g = _as_array(act.fn(a.copy()), "g(a)", a.shape)
+        dg = _as_array(act.derivative(a.copy()), "derivative g'(a)", a.shape)
+        # g'(a) ≈ (g(a + h) - g(a - h)) / 2h, with one-sided differences to allow a kink
+        up = _as_array(act.fn(a + STEP), "g(a)", a.shape)
+        down = _as_array(act.fn(a - STEP), "g(a)", a.shape)
+    except Exception as exc:  # a plugin may raise anything
+        return f"{type(exc).__name__}: {exc}"
+    central = (up - down) / (2 * STEP)
+    right = (up - g) / STEP
+    left = (g - down) / STEP
+    scale = 1 + np.abs(dg)
+    error = np.minimum(np.abs(dg - central), np.minimum(np.abs(dg - right), np.abs(dg - left))) / scale
+    act.max_derivative_error = float(np.max(np.abs(dg - central)))
+    worst = int(np.argmax(error))
+    if error.flat[worst] > TOLERANCE:
+        point = a.flat[worst]
+        return (
+            f"its derivative g'(a) disagrees with finite differences: at a = {point:g}, "
+            f"g'(a) = {dg.flat[worst]:.6g} but (g(a+h) - g(a-h))/2h = {central.flat[worst]:.6g}"
+        )
+    return None
+
+
+def check_loss(loss: Loss) -> str | None:
+    """Check ŷ = O(a_L), the per-sample value and ∇_{a_L} L against finite differences."""
+    rng = np.random.default_rng(0)
+    a_L = rng.normal(size=(2, 3))
+    y = np.eye(3)[[0, 2]]
+    try:
+        yhat = _as_array(loss.output(a_L.copy()), "output O(a_L)", a_L.shape)
+        value = _as_array(loss.value(y, yhat), "value(y, ŷ)", (2,))
+        grad = _as_array(loss.gradient(y, yhat, a_L.copy()), "gradient(y, ŷ, a_L)", a_L.shape)
+        numeric = np.empty_like(a_L)
+        for index in np.ndindex(a_L.shape):
+            up, down = a_L.copy(), a_L.copy()
+            up[index] += STEP
+            down[index] -= STEP
+            # ∂L/∂a ≈ (L(a + h) - L(a - h)) / 2h, per sample
+            numeric[index] = (
+                loss.value(y, loss.output(up))[index[0]] - loss.value(y, loss.output(down))[index[0]]
+            ) / (2 * STEP)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    del value
+    error = np.abs(grad - numeric) / (1 + np.abs(grad))
+    if np.max(error) > TOLERANCE:
+        return (
+            "its gradient (the derivative of the loss with respect to a_L) disagrees with "
+            f"finite differences by up to {np.max(np.abs(grad - numeric)):.3g}"
+        )
+    return None
+
+
+def check_optimizer(opt: Optimizer) -> str | None:
+    """An optimizer must build from its defaults and update parameters in place."""
+    try:
+        if not isinstance(opt.defaults, dict):
+            raise TypeError("defaults must be a dict of hyperparameter name -> value")
+        optimizer = opt.factory(**opt.defaults)
+        params = [np.ones((2, 2)), np.ones(2)]
+        optimizer.step(params, [np.ones((2, 2)), np.ones(2)])
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if np.all(params[0] == 1):
+        return "step(params, grads) did not change the parameters (they must be updated in place)"
+    return None
+
+
+def check_dataset(spec: DatasetSpec) -> str | None:
+    """A dataset must generate (X, y) of consistent shapes."""
+    try:
+        params = {k: v for k, v in spec.defaults.items() if k not in ("n_samples", "seed")}
+        X, y = spec.generate(12, 0, **params)
+        X, y = np.asarray(X), np.asarray(y)
+        if X.ndim != 2 or X.shape[0] != 12 or len(y) != 12:
+            raise ValueError(f"generate(12, seed) returned X {X.shape} and y {y.shape}")
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+CHECKS = {
+    "activations": check_activation,
+    "losses": check_loss,
+    "optimizers": check_optimizer,
+    "datasets": check_dataset,
+}
