@@ -73,8 +73,12 @@ class Trainer:
     finished = Signal(str)  # "completed" or "stopped"
 
     def __init__(self, network: Network, train: Dataset, registry: Registry,
-                 config: TrainConfig | None = None, test: Dataset | None = None) -> None:
+                 config: TrainConfig | None = None, test: Dataset | None = None,
+                 *, sync_network: bool = True) -> None:
+        # sync_network=False: the caller copies parameters back itself (a GUI thread
+        # applies ``snapshot()``s, so a worker thread never touches the shared model)
         self.network, self.registry = network, registry
+        self.auto_sync = sync_network
         self.config = config or TrainConfig()
         if self.config.batch_size < 1:
             raise ValueError("the batch size must be at least 1")
@@ -137,11 +141,13 @@ class Trainer:
                     yield report
                 report = self.evaluate()
                 self.history.epochs.append(report)
-                self.sync_network()
+                if self.auto_sync:
+                    self.sync_network()
                 self.epoch_done.emit(report)
                 yield report
         finally:
-            self.sync_network()
+            if self.auto_sync:
+                self.sync_network()
         self.finished.emit("completed")
 
     def run(self, epochs: int | None = None) -> History:

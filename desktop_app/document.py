@@ -1,0 +1,98 @@
+"""The open network as the window sees it: model, file, undo stack, example and trace.
+
+The Qt-free Network emits psygnal events; the Document re-emits what the widgets need as
+Qt signals (delivered in the GUI thread) and keeps the trace of the example sample
+up to date, so every number the widgets show comes from the engine.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from core.engine import Trace, run_trace
+from core.network import Network
+from core.plugin_manager import PluginHost
+
+
+class Document(QObject):
+    """One open network. Widgets read ``network`` and ``trace`` and listen to the signals."""
+
+    structure_changed = Signal()  # layers inserted/removed/moved, widths, activations, loss
+    parameters_changed = Signal(int)  # k, or 0 for all layers
+    trace_changed = Signal()  # ``trace`` was recomputed (or became None)
+    modified_changed = Signal(bool)
+    path_changed = Signal(str)
+
+    def __init__(self, network: Network, host: PluginHost, path: str | Path | None = None,
+                 example: tuple[list[float], list[float]] | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.network = network
+        self.host = host
+        self.path = Path(path) if path else None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.example = example
+        self.trace: Trace | None = None
+        self.trace_error: str | None = None
+        network.layer_inserted.connect(self._on_structure)
+        network.layer_removed.connect(self._on_structure)
+        network.layer_changed.connect(self._on_structure)
+        network.layers_moved.connect(self._on_structure)
+        network.loss_changed.connect(self._on_structure)
+        network.parameters_changed.connect(self._on_parameters)
+        self.recompute_trace()
+
+    @property
+    def registry(self):
+        return self.host.registry
+
+    @property
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def title(self) -> str:
+        name = self.path.name if self.path else "Untitled"
+        return f"{name}[*]"
+
+    def set_path(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path_changed.emit(str(self.path))
+
+    def mark_saved(self) -> None:
+        self.undo_stack.setClean()
+
+    # -- the example sample and its trace ----------------------------------------------
+    def default_example(self) -> tuple[list[float], list[float]]:
+        """A sample that fits the network: the stored one, else x = 1 … and y = e(1)."""
+        n_in, n_out = self.network.sizes[0], self.network.sizes[-1]
+        if self.example and len(self.example[0]) == n_in and len(self.example[1]) == n_out:
+            return self.example
+        x = list(np.linspace(1.0, -1.0, n_in)) if n_in > 1 else [1.0]
+        y = [1.0] + [0.0] * (n_out - 1)
+        return x, y
+
+    def set_example(self, x, y) -> None:
+        self.example = (list(map(float, x)), list(map(float, y)))
+        self.recompute_trace()
+
+    def recompute_trace(self) -> None:
+        """Run the engine on the example; a failure (unknown activation …) is kept as a message."""
+        x, y = self.default_example()
+        try:
+            self.trace = run_trace(self.network, x, y, self.registry)
+            self.trace_error = None
+        except Exception as exc:  # the canvas still draws; the message names the problem
+            self.trace = None
+            self.trace_error = str(exc)
+        self.trace_changed.emit()
+
+    def _on_structure(self, *args) -> None:
+        self.structure_changed.emit()
+        self.recompute_trace()
+
+    def _on_parameters(self, k: int) -> None:
+        self.parameters_changed.emit(k)
+        self.recompute_trace()
