@@ -1,0 +1,253 @@
+"""Built-in losses: each is an output function O, a per-sample loss and its gradient.
+
+For a batch of B samples (rows) with n_L outputs:
+
+- ``output(a_L)`` returns ŷ = O(a_L), shape (B, n_L);
+- ``value(y, y_hat)`` returns the loss of each sample, shape (B,);
+- ``gradient(y, y_hat, a_L)`` returns ∇_{a_L} L of each sample, shape (B, n_L),
+  *not* divided by B (the engine applies the batch convention).
+
+y is the target with the same shape as ŷ (one-hot rows for softmax cross-entropy).
+All functions keep float32 as float32 and stay finite for |a_L| up to 1000 and
+for predictions of exactly 0 or 1.
+
+This module needs only NumPy and pluggy, like any third-party plugin.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pluggy
+
+hookimpl = pluggy.HookimplMarker("backprop_studio")
+
+_TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float16, np.float32, np.float64)}
+
+
+def _tiny(dtype):
+    """Smallest positive normal number of `dtype`: the floor used before taking a log."""
+    tiny = _TINY.get(dtype)
+    return np.finfo(dtype).tiny if tiny is None else tiny
+
+
+# --- softmax + cross-entropy -------------------------------------------------
+
+def softmax(a_L):
+    """Row-wise softmax, stable for large inputs.
+
+    Parameters
+    ----------
+    a_L : numpy.ndarray
+        Output pre-activations, shape (B, n_L).
+
+    Returns
+    -------
+    numpy.ndarray
+        ŷ with rows summing to 1, same shape and dtype as `a_L`.
+    """
+    # softmax(a) = softmax(a - max a): the largest exponent is e^0 = 1, so no overflow
+    e = a_L - a_L.max(axis=1, keepdims=True)
+    np.exp(e, out=e)
+    # ŷ_i = e^{a_i} / Σ_j e^{a_j}
+    e /= e.sum(axis=1, keepdims=True)
+    return e
+
+
+def cross_entropy(y, y_hat):
+    """Cross-entropy of each sample.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Targets, shape (B, n_L), rows one-hot (or probability vectors).
+    y_hat : numpy.ndarray
+        Predicted probabilities, shape (B, n_L).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``-Σ_i y_i log ŷ_i`` per sample, shape (B,). A ŷ of 0 is floored at the
+        smallest normal number of its dtype, so the loss stays finite.
+    """
+    log_p = np.log(np.maximum(y_hat, _tiny(y_hat.dtype)))
+    # L = -Σ_i y_i log ŷ_i
+    log_p *= y
+    return -log_p.sum(axis=1)
+
+
+def cross_entropy_gradient(y, y_hat, a_L):
+    """Gradient of softmax cross-entropy with respect to a_L.
+
+    Parameters
+    ----------
+    y, y_hat : numpy.ndarray
+        Targets and softmax outputs, shape (B, n_L).
+    a_L : numpy.ndarray
+        Output pre-activations (unused: the result needs only ŷ).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``ŷ - y``, shape (B, n_L), per sample.
+    """
+    # ∇_{a_L} L = -(y - ŷ)
+    return y_hat - y
+
+
+# --- identity + squared error ------------------------------------------------
+
+def identity(a_L):
+    """Identity output function (returns a copy of `a_L`).
+
+    Parameters
+    ----------
+    a_L : numpy.ndarray
+        Output pre-activations, shape (B, n_L).
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy of `a_L`.
+    """
+    return np.positive(a_L)
+
+
+def squared_error(y, y_hat):
+    """Sum of squared errors of each sample.
+
+    Parameters
+    ----------
+    y, y_hat : numpy.ndarray
+        Targets and predictions, shape (B, n_L).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``Σ_i (y_i - ŷ_i)^2`` per sample, shape (B,).
+    """
+    d = y_hat - y
+    # L = Σ_i (y_i - ŷ_i)²
+    d *= d
+    return d.sum(axis=1)
+
+
+def squared_error_gradient(y, y_hat, a_L):
+    """Gradient of the squared error (identity output) with respect to a_L.
+
+    Parameters
+    ----------
+    y, y_hat : numpy.ndarray
+        Targets and predictions, shape (B, n_L).
+    a_L : numpy.ndarray
+        Output pre-activations (unused: ŷ = a_L).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``-2 (y - ŷ)``, shape (B, n_L), per sample.
+    """
+    g = y_hat - y
+    # ∇_{a_L} L = -2(y - ŷ)
+    g *= 2.0
+    return g
+
+
+# --- sigmoid + binary cross-entropy ------------------------------------------
+
+def sigmoid(a_L):
+    """Elementwise logistic sigmoid, stable for large |a_L|.
+
+    Parameters
+    ----------
+    a_L : numpy.ndarray
+        Output pre-activations, shape (B, n_L).
+
+    Returns
+    -------
+    numpy.ndarray
+        ŷ in [0, 1], same shape and dtype as `a_L`.
+    """
+    # σ(a) = ½ (1 + tanh(a/2)): no exp, so no overflow
+    s = np.tanh(0.5 * a_L)
+    s += 1.0
+    s *= 0.5
+    return s
+
+
+def binary_cross_entropy(y, y_hat):
+    """Binary cross-entropy of each sample, summed over the outputs.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Targets in [0, 1], shape (B, n_L).
+    y_hat : numpy.ndarray
+        Predicted probabilities, shape (B, n_L).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``-Σ_i [y_i log ŷ_i + (1 - y_i) log(1 - ŷ_i)]`` per sample, shape (B,).
+        Both logs are floored at the smallest normal number of the dtype, so a
+        ŷ of exactly 0 or 1 gives a large but finite loss.
+    """
+    tiny = _tiny(y_hat.dtype)
+    log_p = np.log(np.maximum(y_hat, tiny))
+    log_q = np.log(np.maximum(1.0 - y_hat, tiny))
+    # y log ŷ + (1 - y) log(1 - ŷ) = log(1 - ŷ) + y (log ŷ - log(1 - ŷ))
+    log_p -= log_q
+    log_p *= y
+    log_p += log_q
+    # L = -Σ_i [y_i log ŷ_i + (1 - y_i) log(1 - ŷ_i)]
+    return -log_p.sum(axis=1)
+
+
+_BUILTINS = (
+    (
+        "softmax_cross_entropy", softmax, cross_entropy, cross_entropy_gradient,
+        r"L = -\sum_i y_i \log \hat{y}_i",
+        r"\hat{y} = \mathrm{softmax}(a_L)",
+        r"\nabla_{a_L} L = -(y - \hat{y})",
+        "Softmax output with cross-entropy: for one-hot y, L = -log of the probability "
+        "given to the true class. The usual choice for classification.",
+    ),
+    (
+        "squared_error", identity, squared_error, squared_error_gradient,
+        r"L = \sum_i (y_i - \hat{y}_i)^2",
+        r"\hat{y} = a_L",
+        r"\nabla_{a_L} L = -2(y - \hat{y})",
+        "Identity output with the sum of squared errors. The usual choice for regression.",
+    ),
+    (
+        "binary_cross_entropy", sigmoid, binary_cross_entropy, cross_entropy_gradient,
+        r"L = -\sum_i \left[y_i \log \hat{y}_i + (1 - y_i) \log(1 - \hat{y}_i)\right]",
+        r"\hat{y} = \sigma(a_L) = \frac{1}{1 + e^{-a_L}}",
+        r"\nabla_{a_L} L = -(y - \hat{y})",
+        "Sigmoid outputs with binary cross-entropy: each output is an independent "
+        "yes/no probability (multi-label, or one output for two classes).",
+    ),
+)
+
+
+@hookimpl
+def register_losses(register):
+    """Register the built-in losses.
+
+    Parameters
+    ----------
+    register : callable
+        Called once per loss as ``register(name, output, value, gradient, *,
+        formula, description, output_formula, gradient_formula)``.
+    """
+    for (name, output, value, gradient, formula, output_formula, gradient_formula,
+         description) in _BUILTINS:
+        register(
+            name=name,
+            output=output,
+            value=value,
+            gradient=gradient,
+            formula=formula,
+            description=description,
+            output_formula=output_formula,
+            gradient_formula=gradient_formula,
+        )
