@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
 def run_guarded(action) -> int:
     try:
         return action() or 0
+    except BrokenPipeError:  # `backprop-studio trace … | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except CommandError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
     except USER_ERRORS as exc:
