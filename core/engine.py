@@ -99,6 +99,7 @@ class Trace:
     grad_b: list = field(default_factory=list)
     grad_h: list = field(default_factory=list)
     loss_spec: Loss | None = None  # the loss plugin's entry, for its formulas
+    g_prime: list = field(default_factory=list)  # g'(a_k) for hidden k (index 0 and L: None)
 
     @property
     def depth(self) -> int:
@@ -145,6 +146,7 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
     trace.grad_W = [None] * (L + 1)
     trace.grad_b = [None] * (L + 1)
     trace.grad_h = [None] * L
+    trace.g_prime = [None] * (L + 1)
     grad_a = kernel.loss.gradient(Y, yhat, a[L]) / len(X)  # ∇a_L, with the batch mean's 1/B
     trace.grad_a[L] = grad_a
     for k in range(L, 0, -1):
@@ -152,6 +154,7 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
         trace.grad_b[k] = grad_a.sum(axis=0)  # ∇b_k = ∇a_k
         trace.grad_h[k - 1] = grad_a @ weights[k - 1]  # ∇h_{k-1} = W_kᵀ ∇a_k
         if k > 1:
-            grad_a = trace.grad_h[k - 1] * kernel.hidden[k - 2].derivative(a[k - 1])  # ∇h ⊙ g'(a)
+            trace.g_prime[k - 1] = kernel.hidden[k - 2].derivative(a[k - 1])  # g'(a_{k-1})
+            grad_a = trace.grad_h[k - 1] * trace.g_prime[k - 1]  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
             trace.grad_a[k - 1] = grad_a
     return trace

@@ -88,3 +88,18 @@ def trace_loss_gradient_formula(trace: Trace) -> str:
 def all_steps(trace: Trace) -> list[Step]:
     """Forward then backward, in the order of MATH.md and of `trace --json`."""
     return forward_steps(trace) + backward_steps(trace)
+
+
+def update_steps(trace: Trace, lr: float) -> list[Step]:
+    """The plain gradient-descent update of every layer: W_k ← W_k - η ∇W_k, b_k ← b_k - η ∇b_k.
+
+    The values are the updated W_k; the updated b_k is ``trace.network.b(k) - lr * trace.grad_b[k]``.
+    """
+    steps = []
+    for k in range(1, trace.depth + 1):
+        new_W = trace.network.W(k) - lr * trace.grad_W[k]  # W_k ← W_k - η ∇W_k
+        steps.append(Step("update", k, f"W{k}",
+                          rf"W{sub(k)} \leftarrow W{sub(k)} - \eta\, \nabla_{{W{sub(k)}}} L,\ "
+                          rf"b{sub(k)} \leftarrow b{sub(k)} - \eta\, \nabla_{{b{sub(k)}}} L",
+                          (f"W{k}", f"grad_W{k}", f"b{k}", f"grad_b{k}"), new_W))
+    return steps
