@@ -24,10 +24,13 @@ class Explanation:
 
 
 def number(x: float, decimals: int = 4) -> str:
-    """0.3 stays 0.3; -0.35541 becomes -0.3554; a tiny value keeps its sign (-0.0000)."""
+    """0.3 stays 0.3; -0.35541 becomes -0.3554; a tiny value keeps its sign (-0.0000).
+
+    A value equal to its rounding up to float error (2 - 1.5 - 0.9) reads as the short form.
+    """
     x = float(x)
     rounded = round(x, decimals)
-    if rounded == x:
+    if abs(rounded - x) <= 1e-12 * max(1.0, abs(x)) and (rounded != 0 or x == 0):
         text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
     return f"{x:.{decimals}f}"

@@ -1,0 +1,1 @@
+"""The step-by-step animation of the forward pass, backpropagation and the update."""
