@@ -64,12 +64,12 @@ def backward_steps(trace: Trace) -> list[Step]:
                   ("y", "yhat"), trace.grad_a[L])]
     for k in range(L, 0, -1):
         ga, hp = rf"\nabla_{{a{sub(k)}}} L", f"h{sub(k - 1)}"
-        steps.append(Step("backward", k, f"grad_W{k}", rf"\nabla_{{W{sub(k)}}} L = {ga}\, {hp}^\top",
+        steps.append(Step("backward", k, f"grad_W{k}", rf"\nabla_{{W{sub(k)}}} L = {ga}\, {hp}^{{\mathrm{{T}}}}",
                           (f"grad_a{k}", f"h{k - 1}"), trace.grad_W[k]))
         steps.append(Step("backward", k, f"grad_b{k}", rf"\nabla_{{b{sub(k)}}} L = {ga}",
                           (f"grad_a{k}",), trace.grad_b[k]))
         steps.append(Step("backward", k - 1, f"grad_h{k - 1}",
-                          rf"\nabla_{{{hp}}} L = W{sub(k)}^\top {ga}",
+                          rf"\nabla_{{{hp}}} L = W{sub(k)}^{{\mathrm{{T}}}} {ga}",
                           (f"W{k}", f"grad_a{k}"), trace.grad_h[k - 1]))
         if k > 1:
             steps.append(Step("backward", k - 1, f"grad_a{k - 1}",

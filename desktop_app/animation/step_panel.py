@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel,
-                               QSlider, QToolButton, QVBoxLayout, QWidget)
+                               QSlider, QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from core.explain import Explanation, explain
 from core.highlight import Highlight, highlight
@@ -49,9 +49,10 @@ class StepPanel(QWidget):
         self.set_document(document)
 
     # -- widgets -------------------------------------------------------------------
-    def _button(self, text: str, tip: str, slot, shortcut: str | None = None) -> QToolButton:
+    def _button(self, icon: QStyle.StandardPixmap, tip: str, slot, shortcut: str | None = None) -> QToolButton:
         button = QToolButton(self)
-        button.setText(text)
+        button.setIcon(self.style().standardIcon(icon))
+        button.setText(tip)
         button.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
         button.setAutoRaise(True)
         button.setMinimumWidth(34)
@@ -61,11 +62,11 @@ class StepPanel(QWidget):
         return button
 
     def _build(self) -> None:
-        self.start_button = self._button("⏮", "Jump to the start", self.to_start, "Home")
-        self.back_button = self._button("◀", "Step back", self.step_back, "Left")
-        self.play_button = self._button("▶", "Play / pause", self.toggle_play, "Space")
-        self.forward_button = self._button("▶|", "Step forward", self.step_forward, "Right")
-        self.end_button = self._button("⏭", "Jump to the end", self.to_end, "End")
+        self.start_button = self._button(QStyle.SP_MediaSkipBackward, "Jump to the start", self.to_start, "Home")
+        self.back_button = self._button(QStyle.SP_MediaSeekBackward, "Step back", self.step_back, "Left")
+        self.play_button = self._button(QStyle.SP_MediaPlay, "Play", self.toggle_play, "Space")
+        self.forward_button = self._button(QStyle.SP_MediaSeekForward, "Step forward", self.step_forward, "Right")
+        self.end_button = self._button(QStyle.SP_MediaSkipForward, "Jump to the end", self.to_end, "End")
         self.granularity = QComboBox(self)
         self.granularity.addItems(["one equation", "one layer", "whole pass"])
         self.granularity.setToolTip("How far one step moves")
@@ -122,6 +123,8 @@ class StepPanel(QWidget):
         self.quiz.hide()
         card = QFrame(self)
         card.setFrameShape(QFrame.StyledPanel)
+        card.setObjectName("formulaCard")
+        card.setStyleSheet("#formulaCard { background: white; border: 1px solid #ccc; border-radius: 4px; }")
         card_layout = QVBoxLayout(card)
         card_layout.addWidget(self.formula)
         card_layout.addWidget(self.numbers)
@@ -216,11 +219,17 @@ class StepPanel(QWidget):
         if self.player.at_end:
             self.player.to_start()
         self.play_timer.start(self._interval())
-        self.play_button.setText("⏸")
+        self.play_button.setIcon(self.style().standardIcon(QStyle.SP_MediaPause))
+        self.play_button.setText("Pause")
 
     def pause(self) -> None:
         self.play_timer.stop()
-        self.play_button.setText("▶")
+        self.play_button.setIcon(self.style().standardIcon(QStyle.SP_MediaPlay))
+        self.play_button.setText("Play")
+
+    @property
+    def playing(self) -> bool:
+        return self.play_timer.isActive()
 
     def _advance_playing(self) -> None:
         self.step_forward()
@@ -277,7 +286,7 @@ class StepPanel(QWidget):
         if view.step is None:
             self.position_label.setText(f"start · 0 / {len(player)}")
             self.formula.clear()
-            self.numbers.setText("Press ▶| to compute the first step of the forward pass.")
+            self.numbers.setText("Press Step forward (→) to compute the first step of the forward pass.")
             self.meaning.setText("")
         else:
             step, e = view.step, view.explanation

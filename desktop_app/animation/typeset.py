@@ -18,7 +18,7 @@ def _png(latex: str, dpi: int, color: str) -> bytes:
     return buffer.getvalue()
 
 
-def formula_pixmap(latex: str, *, dpi: int = 110, color: str = "#202020") -> QPixmap | None:
+def formula_pixmap(latex: str, *, dpi: int = 130, color: str = "#202020") -> QPixmap | None:
     """The formula as a pixmap, or None when mathtext cannot parse it (a plugin's typo)."""
     try:
         data = _png(latex, dpi, color)
