@@ -49,6 +49,7 @@ def save_network(network: Network, path: str | os.PathLike, **extra: Any) -> Non
     text = dumps(network_to_dict(network, **extra))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; keep the usual (or the old) mode
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -59,13 +60,25 @@ def save_network(network: Network, path: str | os.PathLike, **extra: Any) -> Non
         raise
 
 
-_NUMBER_LIST = re.compile(r"\[\s*([-0-9.eE+,\s]*?)\s*\]")
+# A list of numbers as json.dumps(indent=1) writes it: "[" then a newline. A string value
+# never holds a raw newline, so brackets inside text (metadata) are left untouched.
+_NUMBER_LIST = re.compile(r"\[\n\s*([-0-9.eE+,\s]*?)\s*\]")
 
 
 def dumps(data: dict) -> str:
     """JSON with one line per vector (a matrix reads row by row)."""
     text = json.dumps(data, indent=1, allow_nan=False)
     return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text) + "\n"
+
+
+def _file_mode(path: Path) -> int:
+    """The existing file's mode, else 0666 less the process umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _require(mapping: dict, key: str, kind: type | tuple, where: str) -> Any:

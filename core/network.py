@@ -68,6 +68,9 @@ class Network:
         if isinstance(activations, str):
             activations = [activations] * hidden
         activations = list(activations)
+        for name in activations:
+            if not isinstance(name, str) or not name:
+                raise NetworkError(f"an activation must be given by its name, not {name!r}")
         if len(activations) != hidden:
             raise NetworkError(
                 f"{len(sizes)} layer sizes need {hidden} hidden activation(s), got {len(activations)}"
