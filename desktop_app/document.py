@@ -33,7 +33,7 @@ class Document(QObject):
         self.host = host
         self.path = Path(path) if path else None
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.example = example
         self.trace: Trace | None = None
         self.trace_error: str | None = None
@@ -44,6 +44,9 @@ class Document(QObject):
         network.loss_changed.connect(self._on_structure)
         network.parameters_changed.connect(self._on_parameters)
         self.recompute_trace()
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
 
     @property
     def registry(self):

@@ -27,3 +27,18 @@ def formula_pixmap(latex: str, *, dpi: int = 130, color: str = "#202020") -> QPi
     pixmap = QPixmap()
     pixmap.loadFromData(data, "PNG")
     return pixmap
+
+
+def formula_html(latex: str, *, dpi: int = 110, color: str = "#202020") -> str:
+    """The typeset formula as an <img> for rich-text labels (escaped text if it cannot parse)."""
+    import base64
+    import html
+
+    if not latex:
+        return ""
+    try:
+        data = _png(latex, dpi, color)
+    except Exception:
+        return f"<code>{html.escape(latex)}</code>"
+    source = html.escape(latex, quote=True)
+    return f'<img src="data:image/png;base64,{base64.b64encode(data).decode()}" alt="{source}" title="{source}">'

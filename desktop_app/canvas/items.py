@@ -1,0 +1,373 @@
+"""The graphics items of the canvas: layer boxes, neurons, weight edges and bias markers.
+
+Items only draw; they never edit the model. Values arrive through ``set_value`` /
+``set_weight`` from the scene, which reads the Document. Colours follow TensorFlow
+Playground: orange for positive, blue for negative.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem,
+                               QGraphicsPathItem, QGraphicsSimpleTextItem, QStyleOptionGraphicsItem,
+                               QWidget)
+
+from .layout import BOX_WIDTH, NEURON_RADIUS, LayerGeometry
+from .selection import Selection
+
+POSITIVE = QColor("#f59322")
+NEGATIVE = QColor("#0877bd")
+NEUTRAL = QColor("#b8bec6")
+HIGHLIGHT = QColor("#e8336d")
+ACCEPT = QColor("#2e9d4f")
+REFUSE = QColor("#d32f2f")
+TEXT = QColor("#263238")
+MIN_PEN, MAX_PEN = 0.5, 6.0
+
+Z_BOX, Z_BUNDLE, Z_EDGE, Z_EDGE_SELECTED, Z_NEURON, Z_MARKER = -1, 0, 1, 2, 3, 5
+
+
+def signed_color(value: float, scale: float, *, alpha_min: int = 40) -> QColor:
+    """Orange for positive, blue for negative; more opaque the larger |value| / scale."""
+    if not scale or value == 0:
+        return QColor(NEUTRAL)
+    strength = min(1.0, abs(value) / scale)
+    color = QColor(POSITIVE if value > 0 else NEGATIVE)
+    color.setAlpha(int(alpha_min + (255 - alpha_min) * strength))
+    return color
+
+
+def edge_pen_width(value: float, scale: float, max_width: float = MAX_PEN) -> float:
+    """Pen width in pixels: MIN_PEN … ``max_width``, linear in |w| / max |w|."""
+    if not scale:
+        return MIN_PEN
+    return MIN_PEN + (max_width - MIN_PEN) * min(1.0, abs(value) / scale)
+
+
+def max_pen_for(edge_count: int) -> float:
+    """Thinner pens where many edges are drawn between two layers, so dense layers stay readable."""
+    return max(2.0, MAX_PEN * min(1.0, (36.0 / max(edge_count, 1)) ** 0.5))
+
+
+def _font(point_size: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+class NeuronItem(QGraphicsItem):
+    """Unit i of layer k: a circle filled by its value (h, x or ŷ) with the number inside."""
+
+    def __init__(self, k: int, i: int, has_bias: bool) -> None:
+        super().__init__()
+        self.k, self.i = k, i
+        self.value: float | None = None
+        self.highlighted = False
+        self._fill = QColor("white")
+        self.setZValue(Z_NEURON)
+        self.setAcceptHoverEvents(True)
+        self.bias = BiasItem(k, i, self) if has_bias else None
+
+    def selection(self) -> Selection:
+        return Selection("neuron", self.k, self.i)
+
+    def boundingRect(self) -> QRectF:
+        r = NEURON_RADIUS + 3
+        return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def set_value(self, value: float | None, scale: float = 1.0) -> None:
+        """Show ``value`` (None before a trace exists) as fill colour and text."""
+        self.value = value
+        if value is None or value == 0:
+            self._fill = QColor("white")
+        else:
+            self._fill = signed_color(value, scale, alpha_min=25)
+        self.update()
+
+    def set_highlighted(self, on: bool) -> None:
+        self.highlighted = on
+        self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        r = NEURON_RADIUS
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(HIGHLIGHT if self.highlighted else QColor("#546e7a"), 3 if self.highlighted else 1.4)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(QColor("white"))
+        painter.drawEllipse(QPointF(0, 0), r, r)
+        painter.setBrush(self._fill)
+        painter.drawEllipse(QPointF(0, 0), r, r)
+        if self.value is not None:
+            painter.setFont(_font(6.5))
+            dark = self._fill.alpha() > 170 and self._fill.lightness() < 200
+            painter.setPen(QColor("white") if dark else TEXT)
+            painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter, f"{self.value:.2f}")
+
+
+class BiasItem(QGraphicsEllipseItem):
+    """The marker of b_k[i] at the neuron's upper left: colour by sign, opacity by size."""
+
+    RADIUS = 4.5
+
+    def __init__(self, k: int, i: int, parent: NeuronItem) -> None:
+        r = self.RADIUS
+        super().__init__(-r, -r, 2 * r, 2 * r, parent)
+        self.k, self.i = k, i
+        self.setPos(-NEURON_RADIUS * 0.78, -NEURON_RADIUS * 0.78)
+        self.highlighted = False
+        self.set_value(0.0, 0.0)
+
+    def selection(self) -> Selection:
+        return Selection("bias", self.k, self.i)
+
+    def set_value(self, value: float, scale: float) -> None:
+        color = signed_color(value, scale, alpha_min=90)
+        if value == 0:
+            color = QColor("white")
+        pen = QPen(HIGHLIGHT if self.highlighted else QColor("#78909c"), 2 if self.highlighted else 0.8)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setBrush(color)
+
+    def set_highlighted(self, on: bool) -> None:
+        self.highlighted = on
+        pen = self.pen()
+        pen.setColor(HIGHLIGHT if on else QColor("#78909c"))
+        pen.setWidthF(2 if on else 0.8)
+        self.setPen(pen)
+
+
+class EdgeItem(QGraphicsLineItem):
+    """Weight w_k[i, j], from unit j of layer k-1 to unit i of layer k."""
+
+    def __init__(self, k: int, i: int, j: int, start: QPointF, end: QPointF) -> None:
+        super().__init__(start.x(), start.y(), end.x(), end.y())
+        self.k, self.i, self.j = k, i, j
+        self.highlighted = False
+        self.setZValue(Z_EDGE)
+        self.weight = 0.0
+        self._scale = 1.0
+        self._max_width = MAX_PEN
+
+    def selection(self) -> Selection:
+        return Selection("weight", self.k, self.i, self.j)
+
+    def set_weight(self, weight: float, scale: float, max_width: float = MAX_PEN) -> None:
+        """Colour by the sign of ``weight``, width by |weight| / ``scale`` (up to ``max_width``)."""
+        self.weight, self._scale, self._max_width = weight, scale, max_width
+        color = QColor(HIGHLIGHT) if self.highlighted else signed_color(weight, scale, alpha_min=110)
+        width = edge_pen_width(weight, scale, max_width) + (2.0 if self.highlighted else 0.0)
+        pen = QPen(color, width)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.setPen(pen)
+
+    def set_highlighted(self, on: bool) -> None:
+        self.highlighted = on
+        self.setZValue(Z_EDGE_SELECTED if on else Z_EDGE)
+        self.set_weight(self.weight, self._scale, self._max_width)
+
+
+class BundleItem(QGraphicsPathItem):
+    """A faint band standing for the weights to or from collapsed units."""
+
+    def __init__(self, k: int, start: QPointF, end: QPointF, total: int, drawn: int) -> None:
+        path = QPainterPath(start)
+        path.lineTo(end)
+        super().__init__(path)
+        self.k = k
+        pen = QPen(QColor(120, 130, 140, 45), 9)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.setPen(pen)
+        self.setZValue(Z_BUNDLE)
+        self.setToolTip(f"W_{k}: {total} weights, {drawn} drawn; the others are collapsed")
+
+
+class ButtonItem(QGraphicsItem):
+    """A small round-cornered button (−, +, ×) that calls ``on_click`` when released over it."""
+
+    SIZE = 18.0
+
+    def __init__(self, label: str, tip: str, on_click: Callable[[], None], parent: QGraphicsItem,
+                 *, danger: bool = False) -> None:
+        super().__init__(parent)
+        self.label, self.on_click, self.danger = label, on_click, danger
+        self.hover = False
+        self.setToolTip(tip)
+        self.setAcceptHoverEvents(True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def boundingRect(self) -> QRectF:
+        s = self.SIZE
+        return QRectF(-s / 2, -s / 2, s, s)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        accent = REFUSE if self.danger else QColor("#455a64")
+        painter.setPen(QPen(accent if self.hover else QColor("#b0bec5"), 1))
+        painter.setBrush(QColor("#eceff1") if self.hover else QColor("white"))
+        painter.drawRoundedRect(self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+        painter.setPen(accent)
+        painter.setFont(_font(9, bold=True))
+        painter.drawText(self.boundingRect(), Qt.AlignmentFlag.AlignCenter, self.label)
+
+    def hoverEnterEvent(self, event) -> None:
+        self.hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.hover = False
+        self.update()
+
+    def mousePressEvent(self, event) -> None:
+        event.accept()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self.boundingRect().contains(event.pos()):
+            self.on_click()
+
+    def click(self) -> None:
+        """Press the button (what a left click does)."""
+        self.on_click()
+
+
+class LayerItem(QGraphicsItem):
+    """The rounded box of layer k: title, width with − / +, delete (hidden layers), ellipsis.
+
+    Parameters
+    ----------
+    geometry : LayerGeometry
+        Where the layer goes (from :mod:`.layout`).
+    title : str
+        ``Input``, ``Hidden k · g`` or ``Output · O``.
+    width : int
+        n_k, shown between the − and + buttons.
+    on_width : callable(k, delta)
+        Called by the − and + buttons.
+    on_delete : callable(k) or None
+        Called by the × button; None for the input and output layers.
+    """
+
+    def __init__(self, geometry: LayerGeometry, title: str, width: int,
+                 on_width: Callable[[int, int], None], on_delete: Callable[[int], None] | None) -> None:
+        super().__init__()
+        self.k = geometry.index
+        self.geometry = geometry
+        self.highlighted = False
+        self.drop_state: str | None = None  # None, "accept" or "refuse"
+        self.hidden = on_delete is not None
+        self.setZValue(Z_BOX)
+        self.setPos(geometry.x, 0)
+        self.title_item = QGraphicsSimpleTextItem(self)
+        self.width_item = QGraphicsSimpleTextItem(self)
+        self.width_item.setFont(_font(8.5))
+        self.width_item.setBrush(QColor("#546e7a"))
+        self.minus = ButtonItem("−", f"Remove a unit from layer {self.k}", lambda: on_width(self.k, -1), self)
+        self.plus = ButtonItem("+", f"Add a unit to layer {self.k}", lambda: on_width(self.k, +1), self)
+        self.delete = None
+        if on_delete is not None:
+            self.delete = ButtonItem("×", f"Delete hidden layer {self.k}", lambda: on_delete(self.k), self,
+                                     danger=True)
+        self.ellipsis_item = None
+        if geometry.hidden_count:
+            self.ellipsis_item = QGraphicsSimpleTextItem(f"⋮ {geometry.hidden_count} more", self)
+            self.ellipsis_item.setFont(_font(8.5, bold=True))
+            self.ellipsis_item.setBrush(QColor("#78909c"))
+            rect = self.ellipsis_item.boundingRect()
+            self.ellipsis_item.setPos(-rect.width() / 2, geometry.ellipsis_y - rect.height() / 2)
+        self._title, self._width = title, width
+        self.set_extent(geometry.top, geometry.bottom)
+
+    def set_extent(self, top: float, bottom: float) -> None:
+        """Stretch the box vertically (all boxes share one top and bottom)."""
+        self.prepareGeometryChange()
+        self.geometry.top, self.geometry.bottom = top, bottom
+        self._rect = QRectF(-BOX_WIDTH / 2, top, BOX_WIDTH, bottom - top)
+        self.minus.setPos(-BOX_WIDTH / 2 + 22, top + 44)
+        self.plus.setPos(BOX_WIDTH / 2 - 22, top + 44)
+        if self.delete is not None:
+            self.delete.setPos(BOX_WIDTH / 2 - 13, top + 13)
+        self.set_title(self._title)
+        self.set_width(self._width)
+
+    def selection(self) -> Selection:
+        return Selection("layer", self.k)
+
+    def title(self) -> str:
+        return self.title_item.text()
+
+    def set_title(self, title: str) -> None:
+        self._title = title
+        font = _font(9.5, bold=True)
+        room = BOX_WIDTH - (40 if self.hidden else 14)
+        while QFontMetricsF(font).horizontalAdvance(title) > room and font.pointSizeF() > 6.5:
+            font.setPointSizeF(font.pointSizeF() - 0.5)
+        self.title_item.setFont(font)
+        self.title_item.setText(title)
+        rect = self.title_item.boundingRect()
+        x = -rect.width() / 2 - (8 if self.hidden else 0)
+        self.title_item.setPos(max(x, -BOX_WIDTH / 2 + 7), self.geometry.top + 13 - rect.height() / 2)
+
+    def set_width(self, width: int) -> None:
+        self._width = width
+        self.width_item.setText(f"{width} unit{'s' if width != 1 else ''}")
+        rect = self.width_item.boundingRect()
+        self.width_item.setPos(-rect.width() / 2, self.geometry.top + 44 - rect.height() / 2)
+
+    def in_header(self, scene_pos: QPointF) -> bool:
+        """Whether ``scene_pos`` is on the header (where a drag reorders the layer)."""
+        y = self.mapFromScene(scene_pos).y()
+        return self.geometry.top <= y <= self.geometry.top + 30
+
+    def set_highlighted(self, on: bool) -> None:
+        self.highlighted = on
+        self.update()
+
+    def set_drop_state(self, state: str | None) -> None:
+        if state != self.drop_state:
+            self.drop_state = state
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-3, -3, 3, 3)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.drop_state == "refuse":
+            pen = QPen(REFUSE, 2.5)
+        elif self.drop_state == "accept":
+            pen = QPen(ACCEPT, 2.5)
+        elif self.highlighted:
+            pen = QPen(HIGHLIGHT, 2.5)
+        else:
+            pen = QPen(QColor("#cfd8dc"), 1)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        fill = QColor("#fdecea") if self.drop_state == "refuse" else QColor("#f7f9fa")
+        painter.setBrush(fill)
+        painter.drawRoundedRect(self._rect, 10, 10)
+        header = QRectF(self._rect.left(), self._rect.top(), self._rect.width(), 27)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(224, 231, 235, 160))
+        path = QPainterPath()
+        path.addRoundedRect(header, 10, 10)
+        path.addRect(header.adjusted(0, 12, 0, 0))
+        painter.drawPath(path.simplified())
+
+
+class InsertionMarker(QGraphicsLineItem):
+    """The vertical line showing where a dropped or moved layer would go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        pen = QPen(ACCEPT, 3, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setZValue(Z_MARKER)
+        self.hide()

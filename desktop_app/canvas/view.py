@@ -1,0 +1,265 @@
+"""NetworkView: the QGraphicsView of the canvas, with zoom, pan, drops and image export."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QTransform
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel
+
+from ..mime import item_id_from_mime, parse_item_id
+from .drops import DropPlan, plan_drop
+from .layout import insertion_x
+from .scene import NetworkScene
+
+MESSAGE_MS = 2200
+MIN_SCALE, MAX_SCALE = 0.1, 4.0
+
+
+class NetworkView(QGraphicsView):
+    """The canvas widget showing a Document's network.
+
+    Parameters
+    ----------
+    document : Document
+        The open network.
+    parent : QWidget, optional
+
+    Signals
+    -------
+    selection_changed(object)
+        A :class:`~desktop_app.canvas.Selection`, or None.
+    drop_refused(str)
+        A drop (or a drag hovering a place) that makes no sense, with the reason.
+    """
+
+    selection_changed = Signal(object)
+    drop_refused = Signal(str)
+
+    def __init__(self, document, parent=None) -> None:
+        super().__init__(parent)
+        self.scene_ = NetworkScene(document, self)  # a Python reference keeps the scene alive
+        self.setScene(self.scene_)
+        self.scene_.selection_changed.connect(self.selection_changed)
+        self.scene_.edit_failed.connect(self.show_message)
+        self.last_activation = "tanh"
+        self._drag_message = ""
+        self._pan_from: QPoint | None = None
+        self.setAcceptDrops(True)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
+        self.setBackgroundBrush(QColor("#ffffff"))
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # pan by dragging the background or with the middle button, as in Orange
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._overlay = QLabel(self.viewport())
+        self._overlay.setStyleSheet(
+            "QLabel { background: rgba(211, 47, 47, 225); color: white; padding: 6px 12px;"
+            " border-radius: 6px; font-weight: bold; }")
+        self._overlay.hide()
+        self._message = ""
+        self._message_timer = QTimer(self, singleShot=True, interval=MESSAGE_MS)
+        self._message_timer.timeout.connect(self._hide_message)
+
+    # -- public interface ---------------------------------------------------------------
+    @property
+    def document(self):
+        return self.scene_.document
+
+    def set_document(self, document) -> None:
+        """Show another open Document."""
+        self.scene_.set_document(document)
+        self.zoom_to_fit()
+
+    def refresh_values(self) -> None:
+        """Restyle edges and neurons from the document's current network and trace."""
+        self.scene_.refresh_values()
+
+    def zoom_to_fit(self) -> None:
+        """Fit the whole network into the view (never magnified beyond 1.25×)."""
+        rect = self.scene_.itemsBoundingRect().adjusted(-24, -24, 24, 24)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > 1.25:
+            self.setTransform(QTransform.fromScale(1.25, 1.25))
+            self.centerOn(rect.center())
+
+    def zoom(self, factor: float) -> None:
+        """Scale the view by ``factor``, kept within [MIN_SCALE, MAX_SCALE]."""
+        scale = self.transform().m11()
+        factor = max(MIN_SCALE / scale, min(MAX_SCALE / scale, factor))
+        self.scale(factor, factor)
+
+    def export_image(self, path: str | Path) -> None:
+        """Write the whole network to ``path``: SVG when it ends in .svg, else a PNG (2×)."""
+        path = Path(path)
+        scene = self.scene_
+        scene.show_feedback()
+        source = scene.itemsBoundingRect().adjusted(-24, -24, 24, 24)
+        size = source.size().toSize()
+        if path.suffix.lower() == ".svg":
+            generator = QSvgGenerator()
+            generator.setFileName(str(path))
+            generator.setSize(size)
+            generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+            generator.setTitle("Backprop Studio network")
+            painter = QPainter(generator)
+            scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
+            painter.end()
+            return
+        image = QImage(size * 2, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
+        painter.end()
+        if not image.save(str(path)):
+            raise OSError(f"could not write the image {path}")
+
+    # -- messages -----------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        """Show ``text`` over the canvas for about two seconds."""
+        self._message = text
+        self._overlay.setText(text)
+        self._overlay.adjustSize()
+        self._place_overlay()
+        self._overlay.show()
+        self._overlay.raise_()
+        self._message_timer.start()
+
+    def message(self) -> str:
+        """The message shown over the canvas right now ('' when none)."""
+        return self._message
+
+    def _hide_message(self) -> None:
+        self._message = ""
+        self._overlay.hide()
+
+    def _place_overlay(self) -> None:
+        vp = self.viewport()
+        self._overlay.move(max(8, (vp.width() - self._overlay.width()) // 2),
+                           max(8, vp.height() - self._overlay.height() - 16))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_overlay()
+
+    # -- drag and drop ------------------------------------------------------------------
+    def _plan(self, event, item_id: str) -> DropPlan:
+        pos = self.mapToScene(event.position().toPoint())
+        scene = self.scene_
+        return plan_drop(scene.network, scene.document.registry, scene.layout, item_id,
+                         pos.x(), pos.y(), self.last_activation)
+
+    def _feedback(self, plan: DropPlan | None) -> None:
+        if plan is None:
+            self.scene_.show_feedback()
+            return
+        marker = insertion_x(self.scene_.layout, plan.insert_index) if plan.insert_index else None
+        self.scene_.show_feedback(plan.target_layer, "accept" if plan.accepted else "refuse", marker)
+
+    def dragEnterEvent(self, event) -> None:
+        item_id = item_id_from_mime(event.mimeData())
+        if item_id is None:
+            event.ignore()
+            return
+        self._drag_message = ""
+        self._drag_feedback(event, item_id)
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()  # our item: follow the drag, refuse per place in dragMoveEvent
+
+    def dragMoveEvent(self, event) -> None:
+        item_id = item_id_from_mime(event.mimeData())
+        if item_id is None:
+            event.ignore()
+            return
+        self._drag_feedback(event, item_id)
+
+    def _drag_feedback(self, event, item_id: str) -> None:
+        plan = self._plan(event, item_id)
+        self._feedback(plan)
+        if plan.accepted:
+            self._drag_message = ""
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            return
+        event.ignore()
+        if plan.message != self._drag_message:  # say it once per place, not per mouse move
+            self._drag_message = plan.message
+            self.show_message(plan.message)
+            self.drop_refused.emit(plan.message)
+
+    def dragLeaveEvent(self, event) -> None:
+        self._feedback(None)
+        self._drag_message = ""
+        event.accept()
+
+    def dropEvent(self, event) -> None:
+        item_id = item_id_from_mime(event.mimeData())
+        self._feedback(None)
+        self._drag_message = ""
+        if item_id is None:
+            event.ignore()
+            return
+        plan = self._plan(event, item_id)
+        if not plan.accepted:
+            event.ignore()
+            self.show_message(plan.message)
+            self.drop_refused.emit(plan.message)
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        kind, name = parse_item_id(item_id)
+        if kind == "activation":
+            self.last_activation = name
+        if plan.make_command is not None:
+            self.scene_.push(plan.make_command())
+        self.setFocus()
+
+    # -- zoom and pan -------------------------------------------------------------------
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.15 ** (event.angleDelta().y() / 120))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        pan = event.button() == Qt.MouseButton.MiddleButton or (
+            event.button() == Qt.MouseButton.LeftButton
+            and self.scene_.item_near(self.mapToScene(event.position().toPoint())) is None
+            and self.itemAt(event.position().toPoint()) is None)
+        if pan:
+            if event.button() == Qt.MouseButton.LeftButton:
+                self.scene_.select(None)
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            pos = event.position().toPoint()
+            delta = pos - self._pan_from
+            self._pan_from = pos
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 560)

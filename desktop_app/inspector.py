@@ -1,0 +1,281 @@
+"""The inspector: the selected layer, neuron, bias or weight with its values, editable.
+
+Every edit is an undo command on the Document; every value shown comes from
+``document.network`` and ``document.trace`` (the engine), refreshed on their signals.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from core.network import MAX_WIDTH
+
+from .canvas import names
+from .canvas.selection import Selection
+from .commands import SetActivation, SetBias, SetLoss, SetWeight, SetWidth
+from .animation.typeset import formula_html
+
+PARAM_RANGE = 1e6
+
+
+def _value_spin() -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(-PARAM_RANGE, PARAM_RANGE)
+    spin.setDecimals(6)
+    spin.setSingleStep(0.1)
+    spin.setKeyboardTracking(False)  # commit on Enter / focus out / arrows, not per keystroke
+    return spin
+
+
+def _label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class Inspector(QWidget):
+    """Shows and edits what is selected on the canvas.
+
+    Parameters
+    ----------
+    document : Document
+        The open network.
+    parent : QWidget, optional
+    """
+
+    def __init__(self, document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = None
+        self.selection: Selection | None = None
+        self._updating = False
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: bold; font-size: 13px; padding: 2px 0 6px 0;")
+        self.pages = QStackedWidget()
+        self.empty_page = _label("Click a layer, a neuron or a weight on the canvas to inspect it.")
+        self.empty_page.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.pages.addWidget(self.empty_page)
+        self.pages.addWidget(self._build_layer_page())
+        self.pages.addWidget(self._build_neuron_page())
+        self.pages.addWidget(self._build_weight_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pages)
+        layout.addStretch(1)
+        self.set_document(document)
+
+    # -- pages ----------------------------------------------------------------------------
+    def _build_layer_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.width_spin = QSpinBox()
+        self.width_spin.setRange(1, MAX_WIDTH)
+        self.width_spin.setKeyboardTracking(False)
+        self.width_spin.valueChanged.connect(self._commit_width)
+        self.activation_combo = QComboBox()
+        self.activation_combo.activated.connect(self._commit_activation)
+        self.loss_combo = QComboBox()
+        self.loss_combo.activated.connect(self._commit_loss)
+        self.formula_label = _label()
+        self.formula_label.setTextFormat(Qt.TextFormat.RichText)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setFixedHeight(150)
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.addLegend(offset=(5, 5), labelTextSize="8pt")
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.g_curve = self.plot.plot(pen=pg.mkPen("#f59322", width=2), name="g(a)")
+        self.dg_curve = self.plot.plot(pen=pg.mkPen("#0877bd", width=2, style=Qt.PenStyle.DashLine),
+                                       name="g'(a)")
+        form.addRow("Width", self.width_spin)
+        form.addRow("Activation", self.activation_combo)
+        form.addRow("Loss", self.loss_combo)
+        form.addRow(self.formula_label)
+        form.addRow(self.plot)
+        self.layer_form = form
+        return page
+
+    def _build_neuron_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.value_labels = {key: _label() for key in ("a", "h", "grad_a", "grad_h")}
+        self.value_names = {key: QLabel() for key in self.value_labels}
+        for key, label in self.value_labels.items():
+            form.addRow(self.value_names[key], label)
+        self.bias_spin = _value_spin()
+        self.bias_spin.valueChanged.connect(self._commit_bias)
+        self.bias_name = QLabel("b")
+        form.addRow(self.bias_name, self.bias_spin)
+        self.grad_b_label = _label()
+        form.addRow("∇b", self.grad_b_label)
+        self.neuron_form = form
+        return page
+
+    def _build_weight_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.weight_spin = _value_spin()
+        self.weight_spin.valueChanged.connect(self._commit_weight)
+        self.grad_w_label = _label()
+        self.weight_path = _label()
+        self.weight_path.setStyleSheet("color: #607d8b;")
+        form.addRow("Value", self.weight_spin)
+        form.addRow("∇W", self.grad_w_label)
+        form.addRow(self.weight_path)
+        return page
+
+    # -- document and selection ---------------------------------------------------------
+    def set_document(self, document) -> None:
+        """Inspect another open Document (clears the selection)."""
+        if self.document is not None:
+            self.document.trace_changed.disconnect(self._refresh)
+            self.document.structure_changed.disconnect(self._on_structure)
+        self.document = document
+        document.trace_changed.connect(self._refresh)
+        document.structure_changed.connect(self._on_structure)
+        self.show_selection(None)
+
+    def show_selection(self, selection: Selection | None) -> None:
+        """Show ``selection`` (a :class:`~desktop_app.canvas.Selection`) or nothing."""
+        self.selection = selection if selection is not None and selection.kind else None
+        self._refresh()
+
+    def _valid(self, sel: Selection) -> bool:
+        sizes = self.document.network.sizes
+        if sel.layer >= len(sizes) or (sel.kind in ("weight", "bias") and sel.layer < 1):
+            return False
+        if sel.i is not None and sel.i >= sizes[sel.layer]:
+            return False
+        return sel.j is None or sel.j < sizes[sel.layer - 1]
+
+    def _on_structure(self) -> None:
+        if self.selection is not None and not self._valid(self.selection):
+            self.selection = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        sel = self.selection
+        self._updating = True
+        try:
+            if sel is None or not self._valid(sel):
+                self.title.setText("Inspector")
+                self.pages.setCurrentIndex(0)
+            elif sel.kind == "layer":
+                self._show_layer(sel.layer)
+            elif sel.kind in ("neuron", "bias"):
+                self._show_neuron(sel.layer, sel.i)
+            elif sel.kind == "weight":
+                self._show_weight(sel.layer, sel.i, sel.j)
+        finally:
+            self._updating = False
+
+    def _show_layer(self, k: int) -> None:
+        net, registry = self.document.network, self.document.registry
+        self.title.setText(f"Layer {k}: {names.layer_title(net, k)}")
+        self.pages.setCurrentIndex(1)
+        self.width_spin.setValue(net.layers[k].width)
+        hidden, output = 0 < k < net.depth, k == net.depth
+        self.layer_form.setRowVisible(self.activation_combo, hidden)
+        self.layer_form.setRowVisible(self.loss_combo, output)
+        self.layer_form.setRowVisible(self.plot, hidden)
+        if hidden:
+            name = net.layers[k].activation
+            self._fill_combo(self.activation_combo, registry.usable("activations"), name)
+            act = registry.activations.get(name)
+            if act is None or act.problem:
+                self.formula_label.setText(f"<b>{name}</b> is not available: "
+                                           f"{act.problem if act else 'no plugin provides it'}")
+                self.g_curve.setData([], [])
+                self.dg_curve.setData([], [])
+            else:
+                self.formula_label.setText(f"{formula_html(act.formula)}<br>"
+                                           f"{formula_html(act.derivative_formula)}")
+                a = np.linspace(-4, 4, 161)
+                self.g_curve.setData(a, act.fn(a))
+                self.dg_curve.setData(a, act.derivative(a))
+        elif output:
+            self._fill_combo(self.loss_combo, registry.usable("losses"), net.loss)
+            loss = registry.losses.get(net.loss)
+            self.formula_label.setText(
+                f"{formula_html(loss.output_formula)}<br>{formula_html(loss.formula)}" if loss else "")
+        else:
+            self.formula_label.setText("h<sub>0</sub> = x, the input sample")
+
+    def _fill_combo(self, combo: QComboBox, items: list[str], current: str) -> None:
+        combo.clear()
+        combo.addItems(items if current in items else items + [current])
+        combo.setCurrentText(current)
+
+    def _show_neuron(self, k: int, i: int) -> None:
+        net, trace = self.document.network, self.document.trace
+        u, L = i + 1, net.depth
+        self.title.setText(f"Unit {u} of layer {k}")
+        self.pages.setCurrentIndex(2)
+        values = names.neuron_values(trace, k, i)
+        rows = {"a": f"a_{k}[{u}]", "h": f"ŷ[{u}]" if k == L else (f"x[{u}]" if k == 0 else f"h_{k}[{u}]"),
+                "grad_a": f"∇a_{k}[{u}]", "grad_h": f"∇h_{k}[{u}]"}
+        shown = {"a": values.get("a"), "h": values.get("yhat", values.get("h")),
+                 "grad_a": values.get("grad_a"), "grad_h": values.get("grad_h")}
+        for key, label in self.value_labels.items():
+            visible = key in values or (key == "h" and "yhat" in values)
+            self.neuron_form.setRowVisible(label, visible)
+            self.value_names[key].setText(rows[key])
+            label.setText(names.fmt(shown[key]) if shown[key] is not None else
+                          (self.document.trace_error or "—"))
+        self.neuron_form.setRowVisible(self.bias_spin, k > 0)
+        self.neuron_form.setRowVisible(self.grad_b_label, k > 0 and trace is not None)
+        if k > 0:
+            self.bias_name.setText(f"b_{k}[{u}]")
+            self.bias_spin.setValue(float(net.b(k)[i]))
+            if trace is not None:
+                self.grad_b_label.setText(names.fmt(trace.grad_b[k][i]))
+
+    def _show_weight(self, k: int, i: int, j: int) -> None:
+        net, trace = self.document.network, self.document.trace
+        self.title.setText(f"Weight w_{k}[{i + 1},{j + 1}]")
+        self.pages.setCurrentIndex(3)
+        self.weight_spin.setValue(float(net.W(k)[i, j]))
+        self.grad_w_label.setText(names.fmt(trace.grad_W[k][i, j]) if trace is not None else "—")
+        self.weight_path.setText(
+            f"From h_{k - 1}[{j + 1}] to a_{k}[{i + 1}]: row {i + 1}, column {j + 1} of W_{k} "
+            f"(the notes write w_{k}{i + 1}{j + 1}). Type a value and press Enter; Ctrl+Z undoes it.")
+
+    # -- edits --------------------------------------------------------------------------
+    def _push(self, command) -> None:
+        self.document.undo_stack.push(command)
+
+    def _commit_width(self, width: int) -> None:
+        sel = self.selection
+        if self._updating or sel is None or sel.kind != "layer":
+            return
+        if self.document.network.layers[sel.layer].width != width:
+            self._push(SetWidth(self.document.network, sel.layer, width))
+
+    def _commit_activation(self, index: int) -> None:
+        sel, name = self.selection, self.activation_combo.itemText(index)
+        if sel is None or sel.kind != "layer" or name not in self.document.registry.usable("activations"):
+            return
+        if self.document.network.layers[sel.layer].activation != name:
+            self._push(SetActivation(self.document.network, sel.layer, name))
+
+    def _commit_loss(self, index: int) -> None:
+        name = self.loss_combo.itemText(index)
+        if name in self.document.registry.usable("losses") and name != self.document.network.loss:
+            self._push(SetLoss(self.document.network, name))
+
+    def _commit_bias(self, value: float) -> None:
+        sel = self.selection
+        if self._updating or sel is None or sel.kind not in ("neuron", "bias") or sel.layer < 1:
+            return
+        if float(self.document.network.b(sel.layer)[sel.i]) != value:
+            self._push(SetBias(self.document.network, sel.layer, sel.i, value))
+
+    def _commit_weight(self, value: float) -> None:
+        sel = self.selection
+        if self._updating or sel is None or sel.kind != "weight":
+            return
+        if float(self.document.network.W(sel.layer)[sel.i, sel.j]) != value:
+            self._push(SetWeight(self.document.network, sel.layer, sel.i, sel.j, value))
