@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel
 from ..mime import item_id_from_mime, parse_item_id
 from .drops import DropPlan, plan_drop
 from .layout import insertion_x
+from .step_overlay import StepOverlay
 from .scene import NetworkScene
 
 MESSAGE_MS = 2200
@@ -41,6 +42,7 @@ class NetworkView(QGraphicsView):
         super().__init__(parent)
         self.scene_ = NetworkScene(document, self)  # a Python reference keeps the scene alive
         self.setScene(self.scene_)
+        self.step_overlay = StepOverlay(self.scene_)
         self.scene_.selection_changed.connect(self.selection_changed)
         self.scene_.edit_failed.connect(self.show_message)
         self.last_activation = "tanh"
@@ -73,12 +75,19 @@ class NetworkView(QGraphicsView):
 
     def set_document(self, document) -> None:
         """Show another open Document."""
+        self.step_overlay.clear()
         self.scene_.set_document(document)
         self.zoom_to_fit()
 
     def refresh_values(self) -> None:
         """Restyle edges and neurons from the document's current network and trace."""
         self.scene_.refresh_values()
+        if self.step_overlay.active:
+            self.step_overlay.show(self.step_overlay.view)
+
+    def show_step(self, step_view) -> None:
+        """Highlight what an animation step reads and writes (None: back to normal)."""
+        self.step_overlay.show(step_view)
 
     def zoom_to_fit(self) -> None:
         """Fit the whole network into the view (never magnified beyond 1.25×)."""

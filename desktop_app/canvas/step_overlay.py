@@ -1,0 +1,223 @@
+"""The animation on the canvas: what a step reads and writes, its new values, and a pulse.
+
+Reads are ringed in teal, writes in magenta; the neurons show the latest revealed
+quantity of their layer (a, h, ŷ, ∇a or ∇h); edges the step writes get their new value
+as a label; small dots run along the edges in the direction the numbers flow (forward
+from layer k-1 to k, backward from k to k-1).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEasingCurve, QObject, QPointF, Qt, QVariantAnimation
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsSimpleTextItem
+
+from core.explain import number
+
+from .layout import NEURON_RADIUS
+
+READ = QColor("#00897b")
+WRITE = QColor("#d81b60")
+PULSE_FORWARD = QColor("#1f6fb5")
+PULSE_BACKWARD = QColor("#c2571a")
+MAX_PULSES = 240  # dots in flight at once
+MAX_EDGE_LABELS = 16
+Z_GLOW, Z_RING, Z_LABEL, Z_PULSE = 0.5, 4, 6, 7
+
+
+def shown_quantity(revealed: frozenset, k: int, depth: int) -> str | None:
+    """The quantity layer k's neurons show: the last one computed of a, h (or ŷ), ∇a, ∇h."""
+    order = [f"a{k}", "yhat" if k == depth else f"h{k}", f"grad_a{k}", f"grad_h{k}"]
+    if k == 0:
+        order = ["h0", "grad_h0"]
+    shown = [q for q in order if q in revealed or q == "h0"]
+    return shown[-1] if shown else None
+
+
+class StepOverlay(QObject):
+    """Draws one StepView on a NetworkScene; ``clear()`` returns the canvas to normal."""
+
+    def __init__(self, scene) -> None:
+        super().__init__(scene)
+        self.scene = scene
+        self.items: list = []
+        self.pulses: list[tuple[QGraphicsEllipseItem, QPointF, QPointF]] = []
+        self.view = None
+        self.animation = QVariantAnimation(self)
+        self.animation.setStartValue(0.0)
+        self.animation.setEndValue(1.0)
+        self.animation.setDuration(700)
+        self.animation.setEasingCurve(QEasingCurve.InOutQuad)
+        self.animation.valueChanged.connect(self._move_pulses)
+        self.animation.finished.connect(self._end_pulses)
+
+    @property
+    def active(self) -> bool:
+        return self.view is not None
+
+    def _add(self, item, z: float):
+        item.setZValue(z)
+        item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        item.setAcceptHoverEvents(False)
+        self.scene.addItem(item)
+        self.items.append(item)
+        return item
+
+    def clear(self) -> None:
+        """Remove the rings, labels and pulses (items a rebuild already removed are skipped)."""
+        self.animation.stop()
+        for item in self.items:
+            if item.scene() is self.scene:
+                self.scene.removeItem(item)
+        self.items, self.pulses = [], []
+        if self.view is not None:
+            self.view = None
+            self.scene.refresh_values()
+
+    def show(self, view) -> None:
+        """Show a StepView (see desktop_app.animation.step_panel); None or no step clears."""
+        self.clear()
+        if view is None or view.step is None:
+            return
+        self.view = view
+        trace = self.scene.document.trace
+        hl = view.highlight
+        self._neuron_values(view.revealed, trace)
+        for (k, i) in hl.read_neurons - hl.write_neurons:
+            self._ring(k, i, READ)
+        for (k, i) in hl.write_neurons:
+            self._ring(k, i, WRITE)
+        for k, i in hl.read_biases:
+            self._bias_ring(k, i, READ)
+        for k, i in hl.write_biases:
+            self._bias_ring(k, i, WRITE)
+        self._glow_edges({(e[0], e[1], e[2]) for e in hl.read_edges - hl.write_edges}, READ)
+        written = {(e[0], e[1], e[2]) for e in hl.write_edges}
+        self._glow_edges(written, WRITE)
+        self._edge_labels(view.step, written)
+        self._pulse(hl, view.step.phase)
+
+    # -- pieces ------------------------------------------------------------------------
+    def _neuron_values(self, revealed: frozenset, trace) -> None:
+        if trace is None:
+            return
+        depth = trace.depth
+        for geometry in self.scene.layout:
+            k = geometry.index
+            quantity = shown_quantity(revealed, k, depth)
+            values = trace.quantity(quantity) if quantity else None
+            row = None if values is None else values[0]
+            scale = max([1.0] + ([float(abs(v)) for v in row] if row is not None else []))
+            for i in geometry.units:
+                neuron = self.scene.neurons.get((k, i))
+                if neuron is not None:
+                    neuron.set_value(None if row is None else float(row[i]), scale)
+                    neuron.setToolTip(f"{quantity}[{i + 1}] = {number(row[i])}" if row is not None else "")
+
+    def _ring(self, k: int, i: int, colour: QColor) -> None:
+        neuron = self.scene.neurons.get((k, i))
+        if neuron is None:
+            return
+        r = NEURON_RADIUS + 5
+        ring = QGraphicsEllipseItem(-r, -r, 2 * r, 2 * r)
+        pen = QPen(colour, 3)
+        pen.setCosmetic(True)
+        ring.setPen(pen)
+        ring.setBrush(QBrush())
+        ring.setPos(neuron.pos())
+        ring.setData(0, ("ring", k, i, colour.name()))
+        self._add(ring, Z_RING)
+
+    def _bias_ring(self, k: int, i: int, colour: QColor) -> None:
+        neuron = self.scene.neurons.get((k, i))
+        if neuron is None or neuron.bias is None:
+            return
+        r = 7.5
+        ring = QGraphicsEllipseItem(-r, -r, 2 * r, 2 * r)
+        pen = QPen(colour, 2)
+        pen.setCosmetic(True)
+        ring.setPen(pen)
+        ring.setPos(neuron.bias.scenePos())
+        ring.setData(0, ("bias", k, i, colour.name()))
+        self._add(ring, Z_RING)
+
+    def _edge_items(self, keys: set) -> list:
+        layers = {k for k, _, _ in keys}
+        return [e for k in layers for e in self.scene.edges.get(k, []) if (e.k, e.i, e.j) in keys]
+
+    def _glow_edges(self, keys: set, colour: QColor) -> None:
+        glow = QColor(colour)
+        glow.setAlpha(90)
+        for edge in self._edge_items(keys):
+            line = QGraphicsLineItem(edge.line())
+            pen = QPen(glow, edge.pen().widthF() + 5)
+            pen.setCosmetic(True)
+            line.setPen(pen)
+            line.setData(0, ("edge", edge.k, edge.i, edge.j, colour.name()))
+            self._add(line, Z_GLOW)
+
+    def _edge_labels(self, step, written: set) -> None:
+        edges = self._edge_items(written)
+        if not edges or len(edges) > MAX_EDGE_LABELS:
+            return
+        values = step.values
+        font = QFont()
+        font.setPointSizeF(7.0)
+        rows = max(e.i for e in edges) + 1
+        for edge in edges:
+            text = QGraphicsSimpleTextItem(number(values[edge.i, edge.j]))
+            text.setFont(font)
+            text.setBrush(WRITE)
+            line = edge.line()
+            # edges into unit i are labelled at their own distance along the line, so the
+            # labels of one fan (and of the edges converging on one unit) do not overlap
+            t = 0.2 + 0.6 * (edge.i / max(1, rows - 1))
+            at = line.p1() + (line.p2() - line.p1()) * t
+            rect = text.boundingRect()
+            text.setPos(at.x() - rect.width() / 2, at.y() - rect.height() / 2)
+            background = QGraphicsEllipseItem(rect.adjusted(-3, -1, 3, 1))
+            background.setPos(text.pos())
+            background.setBrush(QColor(255, 255, 255, 220))
+            background.setPen(QPen(QColor(0, 0, 0, 0)))
+            self._add(background, Z_LABEL - 0.1)
+            self._add(text, Z_LABEL)
+
+    def _pulse(self, hl, phase: str) -> None:
+        """Dots along the edges the step involves, in the direction its numbers flow."""
+        layers = sorted({e[0] for e in hl.read_edges | hl.write_edges})
+        if not layers:
+            return
+        colour = PULSE_BACKWARD if hl.direction == "backward" else PULSE_FORWARD
+        edges = [e for k in layers for e in self.scene.edges.get(k, [])][:MAX_PULSES]
+        for edge in edges:
+            line = edge.line()
+            start, end = (line.p2(), line.p1()) if hl.direction == "backward" else (line.p1(), line.p2())
+            dot = QGraphicsEllipseItem(-3.5, -3.5, 7, 7)
+            dot.setBrush(colour)
+            dot.setPen(QPen(QColor("white"), 1))
+            dot.setPos(start)
+            self._add(dot, Z_PULSE)
+            self.pulses.append((dot, start, end))
+        self.animation.start()
+
+    def _move_pulses(self, t) -> None:
+        for dot, start, end in self.pulses:
+            if dot.scene() is self.scene:
+                dot.setPos(start + (end - start) * float(t))
+
+    def _end_pulses(self) -> None:
+        for dot, _, _ in self.pulses:
+            if dot.scene() is self.scene:
+                self.scene.removeItem(dot)
+            if dot in self.items:
+                self.items.remove(dot)
+        self.pulses = []
+
+    # -- for tests and the formula panel ----------------------------------------------
+    def marked(self, kind: str, colour: QColor) -> set:
+        """The (k, i[, j]) marked with ``colour`` by rings ("ring", "bias") or glows ("edge")."""
+        found = set()
+        for item in self.items:
+            data = item.data(0)
+            if data and data[0] == kind and data[-1] == colour.name() and item.scene() is self.scene:
+                found.add(tuple(data[1:-1]))
+        return found
