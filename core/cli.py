@@ -7,14 +7,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from . import plugin_manager
+from . import plugin_install, plugin_manager, plugin_settings
 from .data import Dataset, DatasetError, load_csv_dataset, make_dataset
 from .engine import ShapeError, run_trace
 from .fileformat import FileFormatError, example_arrays, load_network, network_to_dict, save_network
@@ -84,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("target", metavar="TARGET")
     uninstall = actions.add_parser("uninstall", help="remove a plugin file or pip uninstall a package")
     uninstall.add_argument("name", metavar="NAME")
+    new_plugin = actions.add_parser("new", help="write a ready plugin project with one activation")
+    new_plugin.add_argument("name", metavar="NAME", help="the activation's name, e.g. scaled_tanh")
+    new_plugin.add_argument("-o", "--output", metavar="DIR", default=".",
+                            help="where to create backprop-NAME/ (default: the current folder)")
+    enable = actions.add_parser("enable", help="load a disabled plugin again (remembered)")
+    enable.add_argument("name", metavar="NAME")
+    disable = actions.add_parser("disable", help="skip a plugin when loading (remembered)")
+    disable.add_argument("name", metavar="NAME")
     return parser
 
 
@@ -251,6 +258,10 @@ def cmd_plugins(args, host) -> int:
         return install_plugin(args.target)
     if args.action == "uninstall":
         return uninstall_plugin(args.name)
+    if args.action == "new":
+        return new_plugin_project(args.name, args.output)
+    if args.action in ("enable", "disable"):
+        return set_plugin_enabled(args.name, args.action == "enable", host)
     records = host.records
     if args.json:
         print(json.dumps([r.to_json() for r in records], indent=1))
@@ -274,30 +285,46 @@ def cmd_plugins(args, host) -> int:
 
 def install_plugin(target: str) -> int:
     """A .py file is copied into the user plugin folder; anything else goes to pip."""
-    path = Path(target)
-    if path.suffix == ".py":
-        if not path.is_file():
-            raise CommandError(f"{target}: no such file")
-        folder = plugin_manager.user_plugin_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, folder / path.name)
-        print(f"copied {path.name} to {folder}")
+    plan = plugin_install.plan_install(target)
+    if plan.kind == "copy":
+        installed = plugin_install.copy_plugin_file(plan)
+        print(f"copied {installed.name} to {installed.parent}")
         return 0
-    return run_pip(["install", target])
+    return run_pip(plan.command)
 
 
 def uninstall_plugin(name: str) -> int:
-    file = plugin_manager.user_plugin_dir() / f"{Path(name).stem}.py"
-    if file.is_file():
-        file.unlink()
-        print(f"removed {file}")
+    plan = plugin_install.plan_uninstall(name)
+    if plan.kind == "remove":
+        print(f"removed {plugin_install.remove_plugin_file(plan)}")
         return 0
-    return run_pip(["uninstall", "-y", name])
+    return run_pip(plan.command)
 
 
-def run_pip(arguments: list[str]) -> int:
-    command = [sys.executable, "-m", "pip", *arguments]
+def run_pip(command: list[str]) -> int:
     result = subprocess.run(command)
     if result.returncode != 0:
+        arguments = command[command.index("pip") + 1:]
         raise CommandError(f"pip {' '.join(arguments)} failed (exit status {result.returncode})")
+    return 0
+
+
+def new_plugin_project(name: str, output: str) -> int:
+    from .scaffold import scaffold_plugin
+
+    project = scaffold_plugin(name, output)
+    print(f"wrote {project}: install it with `backprop-studio plugins install {project}` "
+          f"(or pip install -e {project}), then run pytest in it")
+    return 0
+
+
+def set_plugin_enabled(name: str, enabled: bool, host: plugin_manager.PluginHost) -> int:
+    """Remember the choice; a name no plugin has is refused unless it is being enabled."""
+    known = {r.name for r in host.records}
+    if not enabled and name not in known:
+        raise CommandError(f"no plugin named {name!r} (plugins: {', '.join(sorted(known))})")
+    if not enabled and name in plugin_manager.BUILTIN_MODULES:
+        raise CommandError(f"{name} is built in and cannot be disabled (use --safe-mode for built-ins only)")
+    plugin_settings.set_enabled(name, enabled)
+    print(f"{name} {'enabled' if enabled else 'disabled'} (from the next time plugins are loaded)")
     return 0

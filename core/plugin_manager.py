@@ -21,7 +21,7 @@ from typing import Any, Iterable
 import platformdirs
 import pluggy
 
-from . import hookspecs
+from . import hookspecs, plugin_settings
 from .registry import KINDS, SINGULAR, Registry, RegistryError
 from .validation import CHECKS
 
@@ -88,13 +88,15 @@ class PluginHost:
         safe_mode: bool | None = None,
         plugin_dir: Path | str | None = None,
         use_entry_points: bool = True,
-        disabled: Iterable[str] = (),
+        disabled: Iterable[str] | None = None,
         builtins: Iterable[str] = BUILTIN_MODULES,
     ) -> None:
         self.safe_mode = safe_mode_from_env() if safe_mode is None else safe_mode
         self.plugin_dir = Path(plugin_dir) if plugin_dir is not None else user_plugin_dir()
         self.use_entry_points = use_entry_points
-        self.disabled = set(disabled)
+        # None: the plugins the user disabled (core.plugin_settings), read at each (re)load
+        self._disabled_from_settings = disabled is None
+        self.disabled = plugin_settings.load_disabled() if disabled is None else set(disabled)
         self.builtins = tuple(builtins)
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
@@ -112,6 +114,24 @@ class PluginHost:
                 self._load_entry_points()
             self._load_files()
         return self
+
+    def reload(self) -> "PluginHost":
+        """A fresh, loaded host with the same options (after an install or enable/disable).
+
+        Returns
+        -------
+        PluginHost
+            A new host; this one is left as it was. When ``disabled`` was not given,
+            the new host reads the disabled plugins from the settings again.
+        """
+        importlib.invalidate_caches()  # see packages pip installed since the start
+        return PluginHost(
+            safe_mode=self.safe_mode,
+            plugin_dir=self.plugin_dir,
+            use_entry_points=self.use_entry_points,
+            disabled=None if self._disabled_from_settings else self.disabled,
+            builtins=self.builtins,
+        ).load()
 
     def add_plugin(self, plugin: Any, name: str, *, source: str = "in-process") -> PluginRecord:
         """Register a plugin object (a module or any object with hook functions) and call its hooks."""
