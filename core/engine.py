@@ -64,13 +64,14 @@ class Kernel:
     def loss_and_gradients(self, weights, biases, X, Y):
         """Mean loss and [∇W_1, ∇b_1, …, ∇W_L, ∇b_L] for one batch: the training fast path."""
         a, h, yhat = self.forward(weights, biases, X)
-        loss = self.loss.value(Y, yhat).mean()  # L = mean over the batch of loss(y, ŷ)
+        # L = mean over the batch of loss(y, ŷ) (ufunc reductions: this runs every step)
+        loss = float(np.add.reduce(self.loss.value(Y, yhat))) / len(X)
         # ∇a_L = -(y - ŷ) for softmax + CE, times the batch mean's 1/B
         grad_a = self.loss.gradient(Y, yhat, a[-1]) * (1.0 / len(X))
         grads = [None] * (2 * self.depth)
         for k in range(self.depth, 0, -1):
             grads[2 * k - 2] = grad_a.T @ h[k - 1]  # ∇W_k = ∇a_k h_{k-1}ᵀ, summed over samples
-            grads[2 * k - 1] = grad_a.sum(axis=0)  # ∇b_k = ∇a_k
+            grads[2 * k - 1] = np.add.reduce(grad_a, axis=0)  # ∇b_k = ∇a_k, summed over samples
             if k > 1:
                 grad_h = grad_a @ weights[k - 1]  # ∇h_{k-1} = W_kᵀ ∇a_k
                 grad_a = grad_h * self._dg[k - 2](a[k - 1])  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})

@@ -64,7 +64,6 @@ def weight_paths(trace: Trace, registry: Registry, k: int, i: int, j: int, *,
     if not (1 <= k <= L and 0 <= i < net.sizes[k] and 0 <= j < net.sizes[k - 1]):
         raise PathError(f"there is no weight W_{k}[{i}, {j}] in a network of sizes {net.sizes}")
     h = [None if v is None else v[0] for v in trace.h]
-    a = [None if v is None else v[0] for v in trace.a]
     grad_aL = trace.grad_a[L][0]
     g_prime = [None if v is None else v[0] for v in trace.g_prime]
     report = PathReport(k, i, j, matrix_value=float(trace.grad_W[k][i, j]))

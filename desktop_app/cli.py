@@ -13,6 +13,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in core_cli.COMMANDS:
         return core_cli.main(argv)
+    if argv and argv[0] == "screenshot":
+        from . import screenshot
+
+        return core_cli.run_guarded(lambda: screenshot.main(argv[1:]))
     if argv and argv[0] in ("-h", "--help"):
         core_cli.build_parser().print_help()
         print("\nWith no command, or with a FILE, opens the desktop app.")

@@ -1,0 +1,127 @@
+"""GUI benchmark (run by hand): training with the window open, event-loop latency, canvas redraw.
+
+    .venv/bin/python benchmarks/gui.py [--seconds 5]
+
+Prints training steps per second with the window and live plots on against the same
+Trainer run headless in this process (target ≥ 0.7×), the worst lateness of a 10 ms
+QTimer while training (target < 50 ms), and the time to build and redraw a 6-layer,
+64-wide network (target redraw < 50 ms). Runs offscreen unless QT_QPA_PLATFORM is set.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+
+from core.data import make_dataset  # noqa: E402
+from core.network import Network  # noqa: E402
+from core.plugin_manager import PluginHost, set_host  # noqa: E402
+from core.training import TrainConfig, Trainer  # noqa: E402
+from desktop_app.launch import application  # noqa: E402
+from desktop_app.main_window import MainWindow  # noqa: E402
+
+SIZES = [2, 8, 8, 2]
+
+
+def spiral_network() -> Network:
+    return Network(SIZES, "tanh", "softmax_cross_entropy", seed=1)
+
+
+def headless_rate(host: PluginHost, seconds: float) -> float:
+    """Optimizer steps per second of the plain Trainer (the window's settings: 80 % of 200, batch 10)."""
+    full = make_dataset(host.registry, "spiral", n_samples=200, seed=0, noise=0.2)
+    train, test = full.split(0.2, 0)
+    trainer = Trainer(spiral_network(), train, host.registry,
+                      TrainConfig(optimizer="sgd", hyperparameters={"lr": 0.1}, batch_size=10),
+                      test, sync_network=False)
+    start = time.perf_counter()
+    for _ in trainer.iter_steps(10**9):
+        if time.perf_counter() - start > seconds:
+            break
+    return trainer.step_count / (time.perf_counter() - start)
+
+
+def gui_rate(app, window: MainWindow, seconds: float) -> tuple[float, float, float]:
+    """(steps per second, worst and median lateness in ms of a 10 ms timer) while training."""
+    panel = window.training
+    panel.form.set_dataset("spiral")
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+
+    def probe() -> None:
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) * 1000 - 10))
+        last[0] = now
+
+    timer = QTimer(interval=10)
+    timer.setTimerType(timer.timerType().PreciseTimer)
+    timer.timeout.connect(probe)
+    panel.play()
+    timer.start()
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    last[0] = start = time.perf_counter()
+    loop.exec()  # a real event loop, as the app runs it
+    steps = panel.session.trainer.step_count
+    elapsed = time.perf_counter() - start
+    timer.stop()
+    panel.stop()
+    return steps / elapsed, max(lateness), statistics.median(lateness)
+
+
+def canvas_times(app, window: MainWindow, repeats: int = 10) -> tuple[float, float]:
+    """(build, median redraw) in ms for a 6-layer, 64-wide network."""
+    network = Network([64] * 6, "tanh", "softmax_cross_entropy", seed=0)
+    start = time.perf_counter()
+    window.replace_document(network, None)
+    app.processEvents()
+    window.view.viewport().grab()
+    build = (time.perf_counter() - start) * 1000
+    rng = np.random.default_rng(0)
+    redraws = []
+    for _ in range(repeats):
+        weights = [W + rng.normal(0, 0.01, W.shape) for W in network.weights]
+        start = time.perf_counter()
+        network.set_parameters(weights, network.biases)
+        window.view.refresh_values()
+        window.view.viewport().grab()  # a full paint of the visible canvas
+        redraws.append((time.perf_counter() - start) * 1000)
+    return build, statistics.median(redraws)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    app = application()
+    host = PluginHost(safe_mode=True).load()
+    set_host(host)
+    window = MainWindow(host, spiral_network(), use_autosave=False, restore_layout=False)
+    window.resize(1440, 900)
+    window.show()
+    app.processEvents()
+
+    headless = headless_rate(host, args.seconds)
+    with_gui, worst, median = gui_rate(app, window, args.seconds)
+    build, redraw = canvas_times(app, window)
+    ratio = with_gui / headless
+    print(f"platform: {app.platformName()}")
+    print(f"headless training:      {headless:9.0f} steps/s")
+    print(f"training, window open:  {with_gui:9.0f} steps/s   ratio {ratio:.2f}x  (target >= 0.70)  "
+          f"{'OK' if ratio >= 0.7 else 'MISSED'}")
+    print(f"event-loop lateness:    worst {worst:6.1f} ms, median {median:.1f} ms  (target < 50 ms)  "
+          f"{'OK' if worst < 50 else 'MISSED'}")
+    print(f"6 x 64 network:         build {build:6.1f} ms, redraw {redraw:.1f} ms  (target redraw < 50 ms)  "
+          f"{'OK' if redraw < 50 else 'MISSED'}")
+    window.document.undo_stack.setClean()
+    window.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""Background autosave of the open network, and recovery after a crash.
+
+Each window session writes ``<state>/autosave/<session>.json`` (the network file
+format) and ``<session>.lock`` (JSON: pid and original path). A clean exit removes both;
+a lock whose process is gone marks an orphan that the next start offers to recover.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import platformdirs
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core.fileformat import FileFormatError, load_network, save_network
+
+PERIOD_MS = 30_000
+DEBOUNCE_MS = 2_000
+_counter = itertools.count(1)
+
+
+def autosave_dir() -> Path:
+    """``platformdirs.user_state_path("backprop-studio") / "autosave"`` (honours XDG_STATE_HOME)."""
+    return platformdirs.user_state_path("backprop-studio") / "autosave"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class Orphan:
+    """An autosave left behind by a process that is gone."""
+
+    network_file: Path
+    lock_file: Path
+    pid: int
+    original_path: str | None
+    saved_at: float
+
+    def discard(self) -> None:
+        self.network_file.unlink(missing_ok=True)
+        self.lock_file.unlink(missing_ok=True)
+
+
+def find_orphans(folder: Path | None = None) -> list[Orphan]:
+    """Autosaves whose writing process has died, newest first."""
+    folder = folder or autosave_dir()
+    orphans = []
+    for lock in folder.glob("*.lock"):
+        try:
+            info = json.loads(lock.read_text(encoding="utf-8"))
+            pid = int(info["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        network_file = lock.with_suffix(".json")
+        if process_alive(pid):
+            continue
+        if not network_file.exists():
+            lock.unlink(missing_ok=True)
+            continue
+        orphans.append(Orphan(network_file, lock, pid, info.get("path"),
+                              float(info.get("saved_at", network_file.stat().st_mtime))))
+    return sorted(orphans, key=lambda o: o.saved_at, reverse=True)
+
+
+def ask_recover(parent: QWidget | None, orphan: Orphan) -> bool:
+    """Ask whether to recover ``orphan`` (a module-level function so tests can replace it)."""
+    name = Path(orphan.original_path).name if orphan.original_path else "an untitled network"
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.saved_at))
+    answer = QMessageBox.question(
+        parent, "Recover unsaved network?",
+        f"Backprop Studio did not close cleanly. An autosave of {name} from {when} exists.\n\n"
+        "Recover unsaved network?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class Autosaver(QObject):
+    """Writes the current document every 30 s and shortly after edits, if it is modified.
+
+    Parameters
+    ----------
+    current_document : callable
+        Returns the window's current Document (it changes on New/Open).
+    """
+
+    def __init__(self, current_document: Callable, parent: QObject | None = None,
+                 folder: Path | None = None) -> None:
+        super().__init__(parent)
+        self.current_document = current_document
+        self.folder = folder or autosave_dir()
+        self.session = f"{os.getpid()}-{int(time.time())}-{next(_counter)}"
+        self.network_file = self.folder / f"{self.session}.json"
+        self.lock_file = self.folder / f"{self.session}.lock"
+        self.period = QTimer(self, interval=PERIOD_MS)
+        self.period.timeout.connect(self.save_now)
+        self.debounce = QTimer(self, interval=DEBOUNCE_MS, singleShot=True)
+        self.debounce.timeout.connect(self.save_now)
+        self.period.start()
+
+    def schedule(self, *args) -> None:
+        """Save soon (restarts the debounce timer)."""
+        self.debounce.start()
+
+    def save_now(self) -> bool:
+        """Write the autosave if the document has unsaved changes; remove it otherwise."""
+        document = self.current_document()
+        if document is None or not document.is_modified:
+            self.remove()
+            return False
+        self.folder.mkdir(parents=True, exist_ok=True)
+        example = None
+        if document.example:
+            example = {"input": list(document.example[0]), "target": list(document.example[1])}
+        try:
+            save_network(document.network, self.network_file, example=example)
+        except (OSError, ValueError):
+            return False  # a NaN mid-training or a full disk: keep the previous autosave
+        info = {"pid": os.getpid(), "path": str(document.path) if document.path else None,
+                "saved_at": time.time()}
+        self.lock_file.write_text(json.dumps(info), encoding="utf-8")
+        return True
+
+    def remove(self) -> None:
+        """Delete this session's autosave (a clean exit, or nothing unsaved)."""
+        self.network_file.unlink(missing_ok=True)
+        self.lock_file.unlink(missing_ok=True)
+
+    def shutdown(self) -> None:
+        self.period.stop()
+        self.debounce.stop()
+        self.remove()
+
+
+def load_orphan(orphan: Orphan):
+    """(network, extras) of an orphan; raises FileFormatError if it is unreadable."""
+    return load_network(orphan.network_file)
+
+
+__all__ = ["Autosaver", "Orphan", "find_orphans", "ask_recover", "load_orphan", "autosave_dir",
+           "FileFormatError"]

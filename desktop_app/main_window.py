@@ -1,0 +1,259 @@
+"""The main window: palette, canvas, inspector, training panel and plots, menus, files."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+
+from core.fileformat import FileFormatError, example_arrays
+from core.network import Network
+from core.plugin_manager import PluginHost
+
+from . import autosave
+from .actions import build_actions
+from .document import Document
+from .files import FileController, new_network
+from .settings import app_settings
+from .training import TrainingPanel, TrainingPlots
+
+from .canvas.view import NetworkView
+from .inspector import Inspector
+from .palette import Palette
+
+APP_NAME = "Backprop Studio"
+
+
+class MainWindow(QMainWindow):
+    """The Backprop Studio window.
+
+    Parameters
+    ----------
+    host : PluginHost
+        Loaded plugins; its registry offers activations, losses, optimizers and datasets.
+    network : Network, optional
+        The network to show (default: File ▸ New's 2-4-2 network).
+    path : str or Path, optional
+        The file ``network`` came from.
+    example : (input, target), optional
+        The example sample stored with the network.
+    use_autosave : bool
+        Autosave in the background and offer to recover orphaned autosaves.
+    restore_layout : bool
+        Restore the window geometry and dock layout from the settings.
+    ask_recover : callable, optional
+        ``ask_recover(parent, orphan) -> bool`` instead of the question dialog.
+    """
+
+    def __init__(self, host: PluginHost, network: Network | None = None, path: str | Path | None = None,
+                 example=None, *, use_autosave: bool = True, restore_layout: bool = True,
+                 ask_recover: Callable | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.settings: QSettings = app_settings()
+        self.undo_group = QUndoGroup(self)
+        self.document = Document(network or new_network(), host, path, example, parent=self)
+        self.undo_group.addStack(self.document.undo_stack)
+        self.undo_group.setActiveStack(self.document.undo_stack)
+        self.files = FileController(self)
+
+        self.view = NetworkView(self.document)
+        self.setCentralWidget(self.view)
+        self.palette_widget = Palette(host.registry)
+        self.inspector = Inspector(self.document)
+        self.plots = TrainingPlots()
+        self.training = TrainingPanel(self.document, self.plots)
+        self.palette_dock = self._dock("Palette", "palette_dock", self.palette_widget,
+                                       Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", "inspector_dock", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.training_dock = self._dock("Training", "training_dock", self.training,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.plots_dock = self._dock("Plots", "plots_dock", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.training_dock, self.plots_dock, Qt.Orientation.Horizontal)
+        self.actions_ = build_actions(self)
+        self.summary = QLabel()
+        self.statusBar().addPermanentWidget(self.summary)
+
+        self.view.selection_changed.connect(self.inspector.show_selection)
+        # the canvas follows document.parameters_changed itself: no second refresh_values()
+        self.training.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self._watch(self.document)
+
+        self.autosaver: autosave.Autosaver | None = None
+        if use_autosave:
+            self.autosaver = autosave.Autosaver(lambda: self.document, self)
+            self._connect_autosave(self.document)
+        self.resize(1440, 900)
+        self._layout_restored = restore_layout and self._restore_layout()
+        self._update_title()
+        self._update_summary()
+        QTimer.singleShot(0, self.view.zoom_to_fit)
+        if use_autosave:
+            self.offer_recovery(ask_recover)
+
+    # -- construction helpers ------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def docks(self) -> list[QDockWidget]:
+        return [self.palette_dock, self.inspector_dock, self.training_dock, self.plots_dock]
+
+    def _watch(self, document: Document) -> None:
+        document.modified_changed.connect(self.setWindowModified)
+        document.path_changed.connect(lambda *_: self._update_title())
+        document.structure_changed.connect(self._update_summary)
+        document.trace_changed.connect(self._update_summary)
+
+    def _connect_autosave(self, document: Document) -> None:
+        if self.autosaver is not None:
+            document.undo_stack.indexChanged.connect(self.autosaver.schedule)
+
+    # -- the document ----------------------------------------------------------------------
+    def replace_document(self, network: Network, path: Path | None, example=None) -> Document:
+        """Show ``network`` in a fresh Document (New, Open, recovery); the old one is dropped."""
+        old = self.document
+        self.training.stop()
+        document = Document(network, self.host, path, example, parent=self)
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+        self.document = document
+        self.view.set_document(document)
+        self.inspector.set_document(document)
+        self.training.set_document(document)
+        self._watch(document)
+        self._connect_autosave(document)
+        self.undo_group.removeStack(old.undo_stack)
+        self._retire(old)
+        self.setWindowModified(False)
+        self._update_title()
+        self._update_summary()
+        QTimer.singleShot(0, self.view.zoom_to_fit)
+        return document
+
+    @staticmethod
+    def _silence(document: Document) -> None:
+        """Disconnect a document's signals (a stack with changes emits cleanChanged while it
+        is destroyed, after its Document is gone)."""
+        signals = [document.undo_stack.cleanChanged, document.undo_stack.indexChanged,
+                   document.modified_changed, document.path_changed, document.structure_changed,
+                   document.trace_changed, document.parameters_changed]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for signal in signals:
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+
+    def _retire(self, document: Document) -> None:
+        """Drop a replaced document: no signal of it may reach the window again."""
+        self._silence(document)
+        document.deleteLater()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.title()} — {APP_NAME}")
+        self.setWindowModified(self.document.is_modified)
+
+    def _update_summary(self) -> None:
+        network = self.document.network
+        text = f"{'-'.join(map(str, network.sizes))}  ·  {network.loss}"
+        trace = self.document.trace
+        if trace is not None:
+            text += f"  ·  example loss {trace.loss:.4g}"
+        elif self.document.trace_error:
+            text += f"  ·  {self.document.trace_error}"
+        self.summary.setText(text)
+
+    def zoom(self, factor: float) -> None:
+        zoom = getattr(self.view, "zoom", None)
+        if callable(zoom):
+            zoom(factor)
+        else:
+            self.view.scale(factor, factor)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<h3>{APP_NAME}</h3><p>Build a neural network by drag-and-drop, watch the forward "
+            "pass and backpropagation with the real numbers, and train it with live plots.</p>"
+            f"<p>{len(self.host.registry.usable('activations'))} activations, "
+            f"{len(self.host.registry.usable('losses'))} losses, "
+            f"{len(self.host.registry.usable('optimizers'))} optimizers and "
+            f"{len(self.host.registry.usable('datasets'))} datasets loaded.</p>")
+
+    # -- crash recovery ---------------------------------------------------------------------
+    def offer_recovery(self, ask: Callable | None = None) -> bool:
+        """Offer the newest orphaned autosave; True if one was recovered."""
+        ask = ask or autosave.ask_recover
+        orphans = autosave.find_orphans(self.autosaver.folder if self.autosaver else None)
+        if not orphans:
+            return False
+        orphan = orphans[0]
+        recovered = False
+        if ask(self, orphan):
+            try:
+                network, extras = autosave.load_orphan(orphan)
+            except FileFormatError as exc:
+                QMessageBox.warning(self, "Cannot recover", f"The autosave could not be read:\n\n{exc}")
+            else:
+                path = Path(orphan.original_path) if orphan.original_path else None
+                document = self.replace_document(network, path, example_arrays(extras))
+                document.undo_stack.resetClean()  # recovered work is unsaved
+                self.setWindowModified(True)
+                self.statusBar().showMessage("Recovered the autosaved network; save it to keep it", 10000)
+                recovered = True
+        for other in orphans:
+            other.discard()
+        if recovered and self.autosaver is not None:
+            self.autosaver.save_now()
+        return recovered
+
+    # -- layout and closing -------------------------------------------------------------
+    def _restore_layout(self) -> bool:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        return state is not None and self.restoreState(state)
+
+    def _default_dock_sizes(self) -> None:
+        width = self.width()
+        self.resizeDocks([self.palette_dock], [210], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock], [310], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.training_dock, self.plots_dock], [480, max(400, width - 480)],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.training_dock], [max(280, self.height() // 3)], Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:  # dock sizes only take once the window has a size
+            self._layout_restored = True
+            self._default_dock_sizes()
+            QTimer.singleShot(0, self._default_dock_sizes)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Pause training, ask about unsaved changes, then stop everything cleanly."""
+        if self.training.is_training:
+            self.training.pause()
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.training.shutdown()
+        if self.autosaver is not None:
+            self.autosaver.shutdown()
+        self._save_layout()
+        self._silence(self.document)
+        event.accept()

@@ -1,0 +1,99 @@
+"""`backprop-studio screenshot`: render the main window offscreen to a PNG."""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+DEFAULT_FILE = Path(__file__).resolve().parents[1] / "resources" / "examples" / "textbook.json"
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1400x900' -> (1400, 900)."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1400x900, not {text!r}") from None
+    if not (320 <= width <= 8000 and 240 <= height <= 8000):
+        raise argparse.ArgumentTypeError("size must be between 320x240 and 8000x8000")
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backprop-studio screenshot",
+                                     description="Render the main window offscreen to a PNG.")
+    parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE), metavar="FILE",
+                        help="network file (default: the textbook example)")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
+    parser.add_argument("--size", type=parse_size, default=(1440, 900), metavar="WxH",
+                        help="window size (default 1440x900)")
+    parser.add_argument("--dataset", metavar="NAME", help="dataset to choose in the training panel")
+    parser.add_argument("--train", type=int, default=0, metavar="EPOCHS",
+                        help="train this many epochs first, so the plots show curves")
+    parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
+    return parser
+
+
+def _settle(app, seconds: float = 0.3) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900), *,
+                    dataset: str | None = None, train_epochs: int = 0, safe_mode: bool = False) -> Path:
+    """Build the window with ``file`` offscreen, show values, optionally train, grab it to ``output``."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
+    from core.fileformat import example_arrays, load_network
+    from core.plugin_manager import PluginHost, set_host
+
+    from .launch import application
+    from .main_window import MainWindow
+
+    app = application()
+    host = PluginHost(safe_mode=True if safe_mode else None).load()
+    set_host(host)
+    network, extras = load_network(file)
+    window = MainWindow(host, network, file, example_arrays(extras), use_autosave=False,
+                        restore_layout=False)
+    window.resize(*size)
+    window.show()
+    panel = window.training
+    if dataset:
+        panel.form.set_dataset(dataset)
+    if train_epochs > 0:
+        session = panel._ensure_session()
+        if session is not None:
+            session.run_epochs_here(train_epochs)
+            panel.tick(boundary=True)
+    _select_something(window)
+    _settle(app)
+    window.view.zoom_to_fit()
+    _settle(app, 0.2)
+    output = Path(output)
+    if not window.grab().save(str(output), "PNG"):
+        raise OSError(f"could not write {output}")
+    window.document.undo_stack.setClean()
+    window.close()
+    return output
+
+
+def _select_something(window) -> None:
+    """Select the first neuron of hidden layer 1 so the inspector has values to show."""
+    scene = window.view.scene()
+    select = getattr(scene, "select", None)
+    if not callable(select) or window.document.network.depth < 2:
+        return
+    from .canvas.selection import Selection
+
+    select(Selection("neuron", 1, 0))
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    path = take_screenshot(args.file, args.output, args.size, dataset=args.dataset,
+                           train_epochs=args.train, safe_mode=args.safe_mode)
+    print(path)
+    return 0

@@ -1,0 +1,214 @@
+"""A Trainer run in a superqt generator worker; the GUI thread only reads copies.
+
+The worker thread advances ``Trainer.iter_steps()`` (built with ``sync_network=False``,
+so it never touches the shared Network) and appends every report to a deque. The GUI
+thread drains that deque and applies ``trainer.snapshot()`` on a timer. Pause keeps the
+generator suspended so Play resumes it; Stop ends it.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import deque
+from typing import Iterator
+
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThread, Signal
+from superqt.utils import GeneratorWorker
+
+from core.data import Dataset
+from core.network import Network
+from core.registry import Registry
+from core.training import EpochReport, StepReport, TrainConfig, Trainer, TrainingDiverged
+
+FOREVER = 10**9
+# Every Qt call from Python releases the GIL; with the default 5 ms switch interval a busy
+# worker makes each re-acquisition in the GUI thread wait up to 5 ms (a convoy), so a
+# redraw of a few hundred Qt calls would take seconds. 1 ms keeps the window responsive.
+GIL_SWITCH_S = 0.005
+YIELD_EVERY_S = 0.05  # how often the worker hands control to superqt (pause/quit checks)
+
+
+class TrainingSession(QObject):
+    """One training run: a Trainer, its step generator and the worker advancing it.
+
+    Signals
+    -------
+    diverged(str, object)
+        NaN or inf: the message naming the layer, and the layer number (or None).
+    halted(str)
+        The worker stopped: "paused", "epoch" (Step one epoch done), "stopped" or "completed".
+    """
+
+    diverged = Signal(str, object)
+    halted = Signal(str)
+
+    def __init__(self, network: Network, train: Dataset, registry: Registry, config: TrainConfig,
+                 test: Dataset | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.trainer = Trainer(network, train, registry, config, test, sync_network=False)
+        self.steps: Iterator = self.trainer.iter_steps(FOREVER)
+        self.pending: deque[StepReport | EpochReport] = deque()
+        self.worker: GeneratorWorker | None = None
+        self.finished = False  # the generator is exhausted (stopped, completed or diverged)
+        self._halt = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._gate = threading.Event()  # cleared while the GUI thread redraws (hold/release)
+        self._gate.set()
+        self._dispatcher = None
+        self._reason = "paused"
+        self.error: Exception | None = None
+
+    # -- state ---------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return not self._idle.is_set()
+
+    # -- the worker ----------------------------------------------------------------
+    def start(self, *, until_epoch: bool = False) -> None:
+        """Train in the worker thread until paused, stopped or (optionally) the epoch ends."""
+        if self.running or self.finished:
+            return
+        self._halt.clear()
+        self._idle.clear()
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
+        self.yield_to_gui()
+        self.worker = GeneratorWorker(self._advance, until_epoch)
+        self.worker.errored.connect(self._on_error)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.start()
+
+    def _advance(self, until_epoch: bool):
+        """The worker's generator: step, queue the report, yield now and then."""
+        self._reason = "paused"
+        try:
+            last = time.perf_counter()
+            while not self._halt.is_set():
+                self._gate.wait()
+                report = next(self.steps, None)
+                if report is None:
+                    self.finished = True
+                    self._reason = "stopped" if self.trainer.stopped else "completed"
+                    return
+                self.pending.append(report)
+                if until_epoch and isinstance(report, EpochReport):
+                    self._reason = "epoch"
+                    return
+                now = time.perf_counter()
+                if now - last > YIELD_EVERY_S:
+                    last = now
+                    yield None
+        except Exception as exc:  # superqt drops RuntimeErrors (TrainingDiverged is one): hand it over
+            self.finished = True
+            self.error = exc
+            self._reason = "diverged"
+        finally:
+            self._idle.set()
+
+    def step_once(self) -> StepReport | None:
+        """Advance exactly one optimizer step in the calling (GUI) thread."""
+        if self.running or self.finished:
+            return None
+        try:
+            while True:
+                report = next(self.steps, None)
+                if report is None:
+                    self.finished = True
+                    return None
+                self.pending.append(report)
+                if isinstance(report, StepReport):
+                    return report
+        except TrainingDiverged as exc:
+            self.finished = True
+            self.diverged.emit(str(exc), exc.layer)
+            return None
+
+    def run_epochs_here(self, epochs: int) -> None:
+        """Train ``epochs`` whole epochs synchronously in the calling thread (screenshots)."""
+        if self.running or self.finished:
+            return
+        done = 0
+        while done < epochs:
+            report = next(self.steps, None)
+            if report is None:
+                self.finished = True
+                return
+            self.pending.append(report)
+            done += isinstance(report, EpochReport)
+
+    def hold(self) -> None:
+        """Let the worker wait before its next step (the GUI thread works without a GIL convoy)."""
+        self._gate.clear()
+
+    def release(self) -> None:
+        self._gate.set()
+
+    def yield_to_gui(self) -> None:
+        """Train only while the GUI thread's event loop is idle.
+
+        Every Qt call from Python releases the GIL, and a busy worker makes each
+        re-acquisition wait (a convoy), so a repaint would take seconds. The event
+        dispatcher says when the GUI thread wakes (hold) and when it goes idle (release);
+        the worker then never competes with the GUI thread for the GIL.
+        """
+        dispatcher = QAbstractEventDispatcher.instance(QThread.currentThread())
+        if dispatcher is None or self._dispatcher is not None:
+            return
+        self._dispatcher = dispatcher
+        dispatcher.awake.connect(self.hold)
+        dispatcher.aboutToBlock.connect(self.release)
+
+    @property
+    def yielding(self) -> bool:
+        """Whether the event loop's idle signals gate the worker (see ``yield_to_gui``)."""
+        return self._dispatcher is not None
+
+    def _stop_yielding(self) -> None:
+        if self._dispatcher is not None:
+            for signal, slot in ((self._dispatcher.awake, self.hold),
+                                 (self._dispatcher.aboutToBlock, self.release)):
+                try:
+                    signal.disconnect(slot)
+                except (RuntimeError, TypeError):
+                    pass
+            self._dispatcher = None
+        self._gate.set()
+
+    def pause(self, timeout: float = 2.0) -> None:
+        """Stop the worker after its current step; the generator stays resumable."""
+        self._halt.set()
+        self._stop_yielding()
+        self._idle.wait(timeout)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """End training now: the trainer stops between steps and the worker quits."""
+        self.trainer.stop()
+        self._halt.set()
+        self._stop_yielding()
+        if self.worker is not None:
+            self.worker.quit()
+        self._idle.wait(timeout)
+        self.finished = True
+
+    # -- results in the GUI thread ----------------------------------------------------
+    def drain(self) -> list[StepReport | EpochReport]:
+        """Every report queued since the last call."""
+        reports = []
+        while self.pending:
+            reports.append(self.pending.popleft())
+        return reports
+
+    def _on_error(self, exc: BaseException) -> None:
+        if isinstance(exc, TrainingDiverged):
+            self.diverged.emit(str(exc), exc.layer)
+        else:
+            self.diverged.emit(f"training stopped: {exc}", None)
+
+    def _on_finished(self) -> None:
+        self.worker = None
+        self._stop_yielding()
+        if self.error is not None:
+            self._on_error(self.error)
+        else:
+            self.halted.emit(self._reason)
