@@ -53,10 +53,17 @@ def build_actions(window: "MainWindow") -> SimpleNamespace:
     a.zoom_in = _action(window, "Zoom &In", lambda: window.zoom(1.25), Key.ZoomIn)
     a.zoom_out = _action(window, "Zoom &Out", lambda: window.zoom(0.8), Key.ZoomOut)
     a.about = _action(window, "&About Backprop Studio", window.show_about)
+    a.worked_example = _action(window, "Open the &Worked Example", window.open_worked_example, "Ctrl+Shift+E",
+                               tip="The textbook network of the notes, ready to step through")
+    a.plugin_manager = _action(window, "&Manage Plugins…", lambda: window.plugins.open_manager(),
+                               tip="Every plugin, its state and what it adds; install and remove plugins")
+    a.paths = _action(window, "Every &Path of the Selected Weight…", window.show_weight_paths, "Ctrl+P",
+                      tip="The chain rule along every path from the selected weight to the loss")
 
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a.new, a.open])
+    file_menu.addAction(a.worked_example)
     a.recent_menu = file_menu.addMenu("Open &Recent")
     a.examples_menu = file_menu.addMenu("Open E&xample")
     for path in example_files():
@@ -75,6 +82,18 @@ def build_actions(window: "MainWindow") -> SimpleNamespace:
     a.view_menu.addSeparator()
     for dock in window.docks():
         a.view_menu.addAction(dock.toggleViewAction())
+    step_menu = bar.addMenu("&Step")
+    steps = window.steps
+    for text, slot, key in (("Step &Forward", steps.step_forward, "Ctrl+Right"),
+                            ("Step &Back", steps.step_back, "Ctrl+Left"),
+                            ("&Play / Pause", steps.toggle_play, "Ctrl+Space"),
+                            ("Jump to &Start", steps.to_start, "Ctrl+Home"),
+                            ("Jump to &End", steps.to_end, "Ctrl+End")):
+        step_menu.addAction(_action(window, text, slot, key))
+    step_menu.addSeparator()
+    step_menu.addAction(a.paths)
+    plugins_menu = bar.addMenu("&Plugins")
+    plugins_menu.addAction(a.plugin_manager)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a.about)
 

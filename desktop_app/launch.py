@@ -66,9 +66,7 @@ def run_gui(file: str | None, safe_mode: bool = False) -> int:
         else:
             window.replace_document(network, file, example_arrays(extras))
             window.files._remember(file)
-    failures = host.failures() if callable(getattr(host, "failures", None)) else []
-    if failures:
-        names = ", ".join(record.name for record in failures)
-        window.statusBar().showMessage(f"Some plugins failed to load: {names}", 15000)
     window.show()
+    if not file and not window.document.is_modified:
+        window.show_welcome()  # the start screen: the worked example and the rest
     return app.exec()

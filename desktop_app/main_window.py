@@ -20,9 +20,12 @@ from .files import FileController, new_network
 from .settings import app_settings
 from .training import TrainingPanel, TrainingPlots
 
+from .animation.step_panel import StepPanel
 from .canvas.view import NetworkView
 from .inspector import Inspector
 from .palette import Palette
+from .plugins_ui import PluginsController
+from .welcome import WelcomeCard
 
 APP_NAME = "Backprop Studio"
 
@@ -74,11 +77,22 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.plots_dock = self._dock("Plots", "plots_dock", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.training_dock, self.plots_dock, Qt.Orientation.Horizontal)
+        self.steps = StepPanel(self.document)
+        self.steps_dock = self._dock("Step through", "steps_dock", self.steps,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.training_dock, self.steps_dock)
+        self.training_dock.raise_()
+        self.plugins = PluginsController(self)
         self.actions_ = build_actions(self)
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
 
         self.view.selection_changed.connect(self.inspector.show_selection)
+        self.steps.step_changed.connect(self.view.show_step)
+        self.training.weights_applied.connect(self.steps.leave)  # training moves the weights on
+        self.welcome = WelcomeCard(self.view.viewport())
+        self.welcome.chosen.connect(self._welcome_chosen)
+        self.welcome.hide()
         # the canvas follows document.parameters_changed itself: no second refresh_values()
         self.training.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self._watch(self.document)
@@ -104,7 +118,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def docks(self) -> list[QDockWidget]:
-        return [self.palette_dock, self.inspector_dock, self.training_dock, self.plots_dock]
+        return [self.palette_dock, self.inspector_dock, self.training_dock, self.steps_dock, self.plots_dock]
 
     def _watch(self, document: Document) -> None:
         document.modified_changed.connect(self.setWindowModified)
@@ -128,6 +142,8 @@ class MainWindow(QMainWindow):
         self.view.set_document(document)
         self.inspector.set_document(document)
         self.training.set_document(document)
+        self.steps.set_document(document)
+        self.welcome.hide()
         self._watch(document)
         self._connect_autosave(document)
         self.undo_group.removeStack(old.undo_stack)
@@ -171,6 +187,60 @@ class MainWindow(QMainWindow):
         elif self.document.trace_error:
             text += f"  ·  {self.document.trace_error}"
         self.summary.setText(text)
+
+    # -- the worked example and the start screen ---------------------------------------
+    def open_worked_example(self) -> bool:
+        """The textbook network of MATH.md with its input and target, ready to step through."""
+        from .files import example_files
+
+        textbook = next((p for p in example_files() if p.stem == "textbook"), None)
+        if textbook is None or not self.files.open_example(textbook):
+            return False
+        self.steps_dock.show()
+        self.steps_dock.raise_()
+        self.steps.to_start()
+        self.statusBar().showMessage("The worked example: press Step forward (→) to compute a_1", 10000)
+        return True
+
+    def show_weight_paths(self):
+        """The all-paths view of the weight selected on the canvas."""
+        from .animation.paths_view import PathsDialog
+
+        selection = self.view.scene_.selection
+        if selection is None or selection.kind != "weight":
+            self.statusBar().showMessage("Select a weight (an edge) on the canvas first", 6000)
+            return None
+        dialog = PathsDialog(self.document, selection.layer, selection.i, selection.j, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_welcome(self) -> None:
+        self.welcome.place()
+        self.welcome.show()
+        self.welcome.raise_()
+        self.document.undo_stack.indexChanged.connect(self._hide_welcome_on_edit)
+
+    def _hide_welcome_on_edit(self, *args) -> None:
+        self.welcome.hide()
+
+    def _welcome_chosen(self, key: str) -> None:
+        if key == "textbook":
+            self.open_worked_example()
+        elif key == "spiral":
+            from .files import example_files
+
+            spiral = next((p for p in example_files() if p.stem == "spiral-classifier"), None)
+            if spiral is not None and self.files.open_example(spiral):
+                self.training.form.set_dataset("spiral")
+                self.training_dock.raise_()
+        elif key == "open":
+            self.files.open()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.welcome.isVisible():
+            self.welcome.place()
 
     def zoom(self, factor: float) -> None:
         zoom = getattr(self.view, "zoom", None)

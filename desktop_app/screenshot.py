@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dataset", metavar="NAME", help="dataset to choose in the training panel")
     parser.add_argument("--train", type=int, default=0, metavar="EPOCHS",
                         help="train this many epochs first, so the plots show curves")
+    parser.add_argument("--step", metavar="QUANTITY",
+                        help="show the step player right after the step computing QUANTITY (a1, grad_W2 …)")
+    parser.add_argument("--welcome", action="store_true", help="show the start screen")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
     return parser
 
@@ -43,7 +46,8 @@ def _settle(app, seconds: float = 0.3) -> None:
 
 
 def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900), *,
-                    dataset: str | None = None, train_epochs: int = 0, safe_mode: bool = False) -> Path:
+                    dataset: str | None = None, train_epochs: int = 0, safe_mode: bool = False,
+                    step: str | None = None, welcome: bool = False) -> Path:
     """Build the window with ``file`` offscreen, show values, optionally train, grab it to ``output``."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
     from core.fileformat import example_arrays, load_network
@@ -68,9 +72,15 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
         if session is not None:
             session.run_epochs_here(train_epochs)
             panel.tick(boundary=True)
-    _select_something(window)
+    if step is None:
+        _select_something(window)
     _settle(app)
     window.view.zoom_to_fit()
+    _settle(app, 0.2)
+    if step is not None:
+        _show_step(window, step)
+    if welcome:
+        window.show_welcome()
     _settle(app, 0.2)
     output = Path(output)
     if not window.grab().save(str(output), "PNG"):
@@ -78,6 +88,21 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
     window.document.undo_stack.setClean()
     window.close()
     return output
+
+
+def _show_step(window, quantity: str) -> None:
+    """Raise the step player at ``quantity``, with the pulse frozen half-way along the edges."""
+    window.steps_dock.show()
+    window.steps_dock.raise_()
+    try:
+        window.steps.seek_quantity(quantity)
+    except KeyError:
+        names = ", ".join(s.quantity for s in window.steps.player.steps) if window.steps.player else ""
+        raise ValueError(f"no step computes {quantity!r} (steps: {names})") from None
+    animation = window.view.step_overlay.animation
+    if animation.state() == animation.State.Running:
+        animation.pause()
+        animation.setCurrentTime(animation.duration() // 2)
 
 
 def _select_something(window) -> None:
@@ -94,6 +119,7 @@ def _select_something(window) -> None:
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     path = take_screenshot(args.file, args.output, args.size, dataset=args.dataset,
-                           train_epochs=args.train, safe_mode=args.safe_mode)
+                           train_epochs=args.train, safe_mode=args.safe_mode, step=args.step,
+                           welcome=args.welcome)
     print(path)
     return 0

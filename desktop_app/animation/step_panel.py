@@ -191,6 +191,13 @@ class StepPanel(QWidget):
             self.player.to_start()
             self._show()
 
+    def leave(self) -> None:
+        """Back to the start (the canvas shows plain values again), e.g. when training moves on."""
+        if self.player is not None and self.player.position:
+            self.pause()
+            self.player.to_start()
+            self._show()
+
     def to_end(self) -> None:
         if self.player is not None:
             self.pause()
