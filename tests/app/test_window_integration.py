@@ -1,0 +1,123 @@
+"""The window as a whole: the worked example, the start screen, the path view, plugins."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.plugin_manager import PluginHost
+from desktop_app import files as files_module
+from desktop_app.canvas.selection import Selection
+from desktop_app.canvas.synthetic import drag_and_drop, layer_point
+from desktop_app.main_window import MainWindow
+
+SOFTSIGN = textwrap.dedent("""
+    import numpy as np, pluggy
+    hookimpl = pluggy.HookimplMarker("backprop_studio")
+    @hookimpl
+    def register_activations(register):
+        register(name="softsign", fn=lambda a: a / (1 + np.abs(a)),
+                 derivative=lambda a: 1 / (1 + np.abs(a)) ** 2, formula=r"g(a) = a / (1 + |a|)")
+""")
+
+
+@pytest.fixture
+def make_window(qtbot, monkeypatch):
+    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
+
+    def make(host) -> MainWindow:
+        window = MainWindow(host, use_autosave=False, restore_layout=False)
+        qtbot.addWidget(window)
+        window.show()
+        return window
+    return make
+
+
+def action(window: MainWindow, text: str):
+    for menu_action in window.menuBar().actions():
+        for item in menu_action.menu().actions():
+            if item.text().replace("&", "") == text:
+                return item
+    raise LookupError(text)
+
+
+def test_file_menu_opens_the_worked_example_ready_to_step(make_window, host):
+    window = make_window(host)
+    action(window, "Open the Worked Example").trigger()
+    assert window.document.network.sizes == [3, 3, 3, 2]
+    assert window.document.example == ([2.0, 5.0, 3.0], [1.0, 0.0])
+    assert window.steps_dock.isVisible() and window.steps.player.position == 0
+    for _ in range(3):
+        action(window, "Step Forward").trigger()
+    assert window.steps.player.current.quantity == "a2"
+    assert window.steps.numbers.text().endswith("= [0.4196, -0.2480, 1.2425]")
+    assert window.view.step_overlay.active
+    action(window, "Jump to End").trigger()
+    assert window.steps.player.at_end
+
+
+def test_the_start_screen_offers_the_worked_example(qtbot, make_window, host):
+    window = make_window(host)
+    window.show_welcome()
+    assert window.welcome.isVisible()
+    qtbot.mouseClick(window.welcome.buttons["textbook"], Qt.LeftButton)
+    assert not window.welcome.isVisible()
+    assert window.document.network.sizes == [3, 3, 3, 2]
+    assert window.steps.player.trace.loss == pytest.approx(0.4391, abs=5e-5)
+
+
+def test_the_path_view_of_the_selected_weight(make_window, host):
+    window = make_window(host)
+    window.open_worked_example()
+    assert window.show_weight_paths() is None  # nothing selected: a message instead
+    assert "Select a weight" in window.statusBar().currentMessage()
+    window.view.scene_.select(Selection("weight", 1, 2, 0))
+    dialog = window.show_weight_paths()
+    assert dialog.report.name == "w_1,3,1" and dialog.table.rowCount() == 6
+    assert dialog.report.path_sum == pytest.approx(dialog.report.matrix_value, abs=1e-15)
+    dialog.close()
+
+
+def test_training_leaves_the_animation(qtbot, make_window, host):
+    window = make_window(host)
+    window.open_worked_example()
+    window.steps.seek_quantity("grad_W2")
+    window.training.weights_applied.emit()
+    assert window.steps.player.position == 0 and not window.view.step_overlay.active
+
+
+def test_a_broken_plugin_is_announced_and_the_app_works(qtbot, make_window, tmp_path):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "broken.py").write_text("raise ImportError('needs a library that is not installed')\n")
+    host = PluginHost(plugin_dir=folder, use_entry_points=False).load()
+    window = make_window(host)
+    assert window.plugins.notice.isVisible() and "broken" in window.plugins.notice.text()
+    qtbot.mouseClick(window.plugins.notice, Qt.LeftButton)
+    dialog = window.plugins.dialog
+    assert dialog.isVisible() and dialog.selected_record().name == "broken"
+    window.open_worked_example()  # everything else still works
+    assert window.document.trace is not None
+
+
+def test_a_plugin_installed_from_the_dialog_is_droppable_without_restart(qtbot, make_window, tmp_path,
+                                                                         monkeypatch):
+    folder = tmp_path / "plugins"
+    monkeypatch.setenv("BACKPROP_STUDIO_PLUGIN_DIR", str(folder))
+    host = PluginHost(use_entry_points=False).load()
+    window = make_window(host)
+    assert "activation:softsign" not in window.palette_widget.item_ids()
+    source = tmp_path / "softsign.py"
+    source.write_text(SOFTSIGN)
+    dialog = window.plugins.open_manager()
+    dialog.install(target=str(source))
+    qtbot.waitUntil(lambda: "activation:softsign" in window.palette_widget.item_ids(), timeout=5000)
+    assert (folder / "softsign.py").is_file()
+    assert window.host.registry.activation("softsign").problem is None
+    view = window.view
+    result = drag_and_drop(view, "activation:softsign", layer_point(view, 1))
+    assert result["drop"]
+    assert window.document.network.sizes == [2, 4, 2]
+    assert window.document.network.activations == ["softsign"]
+    assert window.document.trace is not None, "the new activation computes"
