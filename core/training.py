@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -20,6 +21,9 @@ from .engine import Kernel, run_trace
 from .network import Network
 from .registry import Registry
 from .steps import all_steps
+
+
+MAX_STEP_HISTORY = 100_000
 
 
 class TrainingDiverged(RuntimeError):
@@ -60,7 +64,8 @@ class EpochReport:
 
 @dataclass
 class History:
-    steps: list[StepReport] = field(default_factory=list)
+    # the most recent steps only: a long run in the GUI must not grow memory without bound
+    steps: deque[StepReport] = field(default_factory=lambda: deque(maxlen=MAX_STEP_HISTORY))
     epochs: list[EpochReport] = field(default_factory=list)
 
 
@@ -132,12 +137,13 @@ class Trainer:
             for _ in range(epochs):
                 self.epoch += 1
                 order = self.rng.permutation(n)
+                X, Y = self.X[order], self.Y[order]  # shuffled once; batches are then views
                 for start in range(0, n, batch):
                     self._running.wait()
                     if self._stop.is_set():
                         self.finished.emit("stopped")
                         return
-                    report = self.train_batch(order[start:start + batch])
+                    report = self.train_on(X[start:start + batch], Y[start:start + batch])
                     yield report
                 report = self.evaluate()
                 self.history.epochs.append(report)
@@ -158,16 +164,20 @@ class Trainer:
 
     def train_batch(self, index: np.ndarray) -> StepReport:
         """One optimizer step on the samples ``index``."""
-        X, Y = self.X[index], self.Y[index]
+        return self.train_on(self.X[index], self.Y[index])
+
+    def train_on(self, X: np.ndarray, Y: np.ndarray) -> StepReport:
+        """One optimizer step on the batch (X, Y)."""
         loss, grads = self.kernel.loss_and_gradients(self.weights, self.biases, X, Y)
-        norms = np.array([math.sqrt(float(np.vdot(g, g))) for g in grads[::2]])  # ‖∇W_k‖
-        if not (math.isfinite(loss) and math.isfinite(norms.sum())):
+        norms = [math.sqrt(np.vdot(g, g)) for g in grads[::2]]  # ‖∇W_k‖ (Frobenius)
+        if not math.isfinite(loss + sum(norms)):
             self._diverged(X, Y)
         self.optimizer.step(self.params, grads)
         self.step_count += 1
-        report = StepReport(self.epoch, self.step_count, float(loss), norms)
+        report = StepReport(self.epoch, self.step_count, loss, np.array(norms))
         self.history.steps.append(report)
-        self.step_done.emit(report)
+        if len(self.step_done):  # psygnal: skip the emit's cost when nobody listens
+            self.step_done.emit(report)
         return report
 
     def _diverged(self, X: np.ndarray, Y: np.ndarray) -> None:
