@@ -5,8 +5,6 @@ Every edit is an undo command on the Document; every value shown comes from
 """
 from __future__ import annotations
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -16,6 +14,7 @@ from core.network import MAX_WIDTH
 from .canvas import names
 from .canvas.selection import Selection
 from .commands import SetActivation, SetBias, SetLoss, SetWeight, SetWidth
+from .activation_view import ActivationView
 from .animation.typeset import formula_html
 
 PARAM_RANGE = 1e6
@@ -81,20 +80,13 @@ class Inspector(QWidget):
         self.loss_combo.activated.connect(self._commit_loss)
         self.formula_label = _label()
         self.formula_label.setTextFormat(Qt.TextFormat.RichText)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setFixedHeight(150)
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.addLegend(offset=(5, 5), labelTextSize="8pt")
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        self.g_curve = self.plot.plot(pen=pg.mkPen("#f59322", width=2), name="g(a)")
-        self.dg_curve = self.plot.plot(pen=pg.mkPen("#0877bd", width=2, style=Qt.PenStyle.DashLine),
-                                       name="g'(a)")
+        self.activation_view = ActivationView()  # g and g', formulas, the derivative check
+        self.activation_view.setMinimumHeight(240)
         form.addRow("Width", self.width_spin)
         form.addRow("Activation", self.activation_combo)
         form.addRow("Loss", self.loss_combo)
         form.addRow(self.formula_label)
-        form.addRow(self.plot)
+        form.addRow(self.activation_view)
         self.layer_form = form
         return page
 
@@ -180,22 +172,17 @@ class Inspector(QWidget):
         hidden, output = 0 < k < net.depth, k == net.depth
         self.layer_form.setRowVisible(self.activation_combo, hidden)
         self.layer_form.setRowVisible(self.loss_combo, output)
-        self.layer_form.setRowVisible(self.plot, hidden)
+        self.layer_form.setRowVisible(self.activation_view, hidden)
+        self.layer_form.setRowVisible(self.formula_label, not hidden)
         if hidden:
             name = net.layers[k].activation
             self._fill_combo(self.activation_combo, registry.usable("activations"), name)
             act = registry.activations.get(name)
-            if act is None or act.problem:
-                self.formula_label.setText(f"<b>{name}</b> is not available: "
-                                           f"{act.problem if act else 'no plugin provides it'}")
-                self.g_curve.setData([], [])
-                self.dg_curve.setData([], [])
+            if act is None:
+                self.activation_view.show_activation(None)
+                self.activation_view.title.setText(f"<b>{name}</b> is not available: no loaded plugin provides it")
             else:
-                self.formula_label.setText(f"{formula_html(act.formula)}<br>"
-                                           f"{formula_html(act.derivative_formula)}")
-                a = np.linspace(-4, 4, 161)
-                self.g_curve.setData(a, act.fn(a))
-                self.dg_curve.setData(a, act.derivative(a))
+                self.activation_view.show_activation(act)
         elif output:
             self._fill_combo(self.loss_combo, registry.usable("losses"), net.loss)
             loss = registry.losses.get(net.loss)

@@ -82,15 +82,15 @@ def test_layer_page_width_activation_formula_and_plot(setup, qtbot):
     assert inspector.pages.currentIndex() == 1
     assert inspector.width_spin.value() == 3
     assert inspector.activation_combo.currentText() == "tanh"
-    assert "tanh" in inspector.formula_label.text()
-    x, y = inspector.g_curve.getData()
+    assert "tanh" in inspector.activation_view.formula.text()
+    x, y = inspector.activation_view.g_curve.getData()
     assert len(x) > 50 and np.allclose(y, np.tanh(x))
-    _, dy = inspector.dg_curve.getData()
+    _, dy = inspector.activation_view.dg_curve.getData()
     assert np.allclose(dy, 1 - np.tanh(x) ** 2)
     index = inspector.activation_combo.findText("relu")
     inspector.activation_combo.activated.emit(index)
     assert network.activations == ["relu", "tanh"]
-    _, y = inspector.g_curve.getData()
+    _, y = inspector.activation_view.g_curve.getData()
     assert np.allclose(y, np.maximum(0, x))
     type_into(qtbot, inspector.width_spin, "5")
     assert network.sizes == [3, 5, 3, 2]
