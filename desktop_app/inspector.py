@@ -5,8 +5,8 @@ Every edit is an undo command on the Document; every value shown comes from
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox,
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from core.network import MAX_WIDTH
@@ -37,6 +37,8 @@ def _label(text: str = "") -> QLabel:
 
 
 class Inspector(QWidget):
+    paths_requested = Signal(int, int, int)  # k, i, j of the weight whose paths to show
+
     """Shows and edits what is selected on the canvas.
 
     Parameters
@@ -114,10 +116,20 @@ class Inspector(QWidget):
         self.grad_w_label = _label()
         self.weight_path = _label()
         self.weight_path.setStyleSheet("color: #607d8b;")
+        self.paths_button = QPushButton("Every path to the loss…")
+        self.paths_button.setToolTip("The chain rule along every path from this weight to the loss, "
+                                     "summed, next to the matrix form and a finite difference")
+        self.paths_button.clicked.connect(self._request_paths)
         form.addRow("Value", self.weight_spin)
         form.addRow("∇W", self.grad_w_label)
         form.addRow(self.weight_path)
+        form.addRow(self.paths_button)
         return page
+
+    def _request_paths(self) -> None:
+        sel = self.selection
+        if sel is not None and sel.kind == "weight":
+            self.paths_requested.emit(sel.layer, sel.i, sel.j)
 
     # -- document and selection ---------------------------------------------------------
     def set_document(self, document) -> None:

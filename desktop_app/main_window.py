@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
 
         self.view.selection_changed.connect(self.inspector.show_selection)
         self.steps.step_changed.connect(self.view.show_step)
+        self.inspector.paths_requested.connect(lambda k, i, j: self.show_weight_paths())
         self.training.weights_applied.connect(self.steps.leave)  # training moves the weights on
         self.welcome = WelcomeCard(self.view.viewport())
         self.welcome.chosen.connect(self._welcome_chosen)

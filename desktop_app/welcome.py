@@ -1,7 +1,7 @@
 """The start screen: a card over the empty canvas offering the worked example and the rest."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 

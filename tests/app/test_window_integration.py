@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from core.plugin_manager import PluginHost
 from desktop_app import files as files_module
+from desktop_app.animation.paths_view import PathsDialog
 from desktop_app.canvas.selection import Selection
 from desktop_app.canvas.synthetic import drag_and_drop, layer_point
 from desktop_app.main_window import MainWindow
@@ -67,13 +68,16 @@ def test_the_start_screen_offers_the_worked_example(qtbot, make_window, host):
     assert window.steps.player.trace.loss == pytest.approx(0.4391, abs=5e-5)
 
 
-def test_the_path_view_of_the_selected_weight(make_window, host):
+def test_the_path_view_of_the_selected_weight(qtbot, make_window, host):
     window = make_window(host)
     window.open_worked_example()
     assert window.show_weight_paths() is None  # nothing selected: a message instead
     assert "Select a weight" in window.statusBar().currentMessage()
     window.view.scene_.select(Selection("weight", 1, 2, 0))
-    dialog = window.show_weight_paths()
+    assert window.inspector.paths_button.isVisible()
+    qtbot.mouseClick(window.inspector.paths_button, Qt.LeftButton)
+    dialog = window.findChild(PathsDialog)
+    assert dialog is not None and dialog.isVisible()
     assert dialog.report.name == "w_1,3,1" and dialog.table.rowCount() == 6
     assert dialog.report.path_sum == pytest.approx(dialog.report.matrix_value, abs=1e-15)
     dialog.close()
