@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 # Before any QApplication exists: headless Qt, unless the xvfb-marked run sets a DISPLAY.

@@ -1,7 +1,6 @@
 """What the canvas draws: edge colours and widths, neuron values, tooltips, images."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
 

@@ -6,8 +6,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import numpy as np
-import pytest
 
 from core.data import make_dataset
 from core.gradcheck import gradient_check

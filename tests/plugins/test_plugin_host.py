@@ -5,7 +5,6 @@ import sys
 import textwrap
 import types
 
-import numpy as np
 import pluggy
 import pytest
 
