@@ -125,3 +125,23 @@ def test_a_plugin_installed_from_the_dialog_is_droppable_without_restart(qtbot, 
     assert window.document.network.sizes == [2, 4, 2]
     assert window.document.network.activations == ["softsign"]
     assert window.document.trace is not None, "the new activation computes"
+
+
+def test_disabling_a_plugin_removes_its_items_from_the_palette_and_persists(qtbot, make_window, tmp_path,
+                                                                            monkeypatch):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "softsign.py").write_text(SOFTSIGN)
+    monkeypatch.setenv("BACKPROP_STUDIO_PLUGIN_DIR", str(folder))
+    window = make_window(PluginHost(use_entry_points=False).load())
+    assert "activation:softsign" in window.palette_widget.item_ids()
+    dialog = window.plugins.open_manager()
+    assert dialog.select_plugin("softsign")
+    dialog.enabled_box.setChecked(False)  # as the learner unticks "Enabled"
+    assert "activation:softsign" not in window.palette_widget.item_ids()
+    assert window.host.record("softsign").state == "disabled"
+    # a later start remembers it
+    assert PluginHost(use_entry_points=False).load().record("softsign").state == "disabled"
+    dialog.select_plugin("softsign")
+    dialog.enabled_box.setChecked(True)
+    assert "activation:softsign" in window.palette_widget.item_ids()
