@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
         return core_cli.run_guarded(lambda: screenshot.main(argv[1:]))
     if argv and argv[0] in ("-h", "--help"):
         core_cli.build_parser().print_help()
-        print("\nWith no command, or with a FILE, opens the desktop app.")
+        print("\nWith no command, or with a FILE, opens the desktop app.\n"
+              "  screenshot [FILE] -o OUT.png [--size WxH] [--step QUANTITY]   renders the window offscreen\n"
+              "  (see `backprop-studio screenshot --help`)")
         return 0
     parser = argparse.ArgumentParser(prog=core_cli.PROG, description="Open the Backprop Studio window.")
     parser.add_argument("file", nargs="?", metavar="FILE", help="a network file to open")
