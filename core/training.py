@@ -79,9 +79,11 @@ class Trainer:
 
     def __init__(self, network: Network, train: Dataset, registry: Registry,
                  config: TrainConfig | None = None, test: Dataset | None = None,
-                 *, sync_network: bool = True) -> None:
+                 *, sync_network: bool = True, step_history: int = MAX_STEP_HISTORY) -> None:
         # sync_network=False: the caller copies parameters back itself (a GUI thread
-        # applies ``snapshot()``s, so a worker thread never touches the shared model)
+        # applies ``snapshot()``s, so a worker thread never touches the shared model).
+        # step_history: how many StepReports history.steps keeps (a caller that keeps
+        # its own record, as the GUI does, passes 0: fewer objects for the GC to scan)
         self.network, self.registry = network, registry
         self.auto_sync = sync_network
         self.config = config or TrainConfig()
@@ -106,7 +108,7 @@ class Trainer:
         self.biases = [b.astype(self.dtype) for b in network.biases]
         self.params = [p for pair in zip(self.weights, self.biases) for p in pair]
         self.rng = np.random.default_rng(self.config.seed)
-        self.history = History()
+        self.history = History(steps=deque(maxlen=step_history))
         self.epoch = 0
         self.step_count = 0
         self._stop = threading.Event()

@@ -3,10 +3,17 @@
 Items only draw; they never edit the model. Values arrive through ``set_value`` /
 ``set_weight`` from the scene, which reads the Document. Colours follow TensorFlow
 Playground: orange for positive, blue for negative.
+
+Training restyles the canvas several times a second, so repaints must be cheap: items
+whose ``paint`` is Python keep a device-coordinate pixmap cache and call ``update()``
+only when what they show changes; edges are opaque with flat caps (the raster engine
+draws translucent or round-capped antialiased lines ~10x slower), their ends tucked
+under the neurons, and get a new pen only when its colour or width changes visibly.
 """
 from __future__ import annotations
 
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
@@ -25,6 +32,9 @@ ACCEPT = QColor("#2e9d4f")
 REFUSE = QColor("#d32f2f")
 TEXT = QColor("#263238")
 MIN_PEN, MAX_PEN = 0.5, 6.0
+WIDTH_STEP = 0.1  # px: an edge's pen is replaced only when its width changes by a step
+EDGE_TUCK = 4.0  # px: edges start this far inside the neurons, which cover the flat ends
+CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 Z_BOX, Z_BUNDLE, Z_EDGE, Z_EDGE_SELECTED, Z_NEURON, Z_MARKER = -1, 0, 1, 2, 3, 5
 
@@ -39,6 +49,12 @@ def signed_color(value: float, scale: float, *, alpha_min: int = 40) -> QColor:
     return color
 
 
+def on_white(color: QColor) -> QColor:
+    """The opaque colour ``color`` shows when painted over white."""
+    a = color.alphaF()
+    return QColor.fromRgbF(1 - a + a * color.redF(), 1 - a + a * color.greenF(), 1 - a + a * color.blueF())
+
+
 def edge_pen_width(value: float, scale: float, max_width: float = MAX_PEN) -> float:
     """Pen width in pixels: MIN_PEN … ``max_width``, linear in |w| / max |w|."""
     if not scale:
@@ -49,6 +65,19 @@ def edge_pen_width(value: float, scale: float, max_width: float = MAX_PEN) -> fl
 def max_pen_for(edge_count: int) -> float:
     """Thinner pens where many edges are drawn between two layers, so dense layers stay readable."""
     return max(2.0, MAX_PEN * min(1.0, (36.0 / max(edge_count, 1)) ** 0.5))
+
+
+@contextmanager
+def uncached(items: Iterable[QGraphicsItem]) -> Iterator[None]:
+    """Paint ``items`` directly meanwhile (an export: vectors in an SVG, not cached pixmaps)."""
+    cached = [item for item in items if item.cacheMode() == CACHED]
+    for item in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item in cached:
+            item.setCacheMode(CACHED)
 
 
 def _font(point_size: float, bold: bool = False) -> QFont:
@@ -67,8 +96,10 @@ class NeuronItem(QGraphicsItem):
         self.value: float | None = None
         self.highlighted = False
         self._fill = QColor("white")
+        self._shown: tuple | None = None  # (text, fill rgba) last painted
         self.setZValue(Z_NEURON)
         self.setAcceptHoverEvents(True)
+        self.setCacheMode(CACHED)
         self.bias = BiasItem(k, i, self) if has_bias else None
 
     def selection(self) -> Selection:
@@ -85,11 +116,15 @@ class NeuronItem(QGraphicsItem):
             self._fill = QColor("white")
         else:
             self._fill = signed_color(value, scale, alpha_min=25)
-        self.update()
+        shown = (None if value is None else f"{value:.2f}", self._fill.rgba())
+        if shown != self._shown:  # repaint (and re-cache) only when the picture changes
+            self._shown = shown
+            self.update()
 
     def set_highlighted(self, on: bool) -> None:
-        self.highlighted = on
-        self.update()
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         r = NEURON_RADIUS
@@ -97,9 +132,7 @@ class NeuronItem(QGraphicsItem):
         pen = QPen(HIGHLIGHT if self.highlighted else QColor("#546e7a"), 3 if self.highlighted else 1.4)
         pen.setCosmetic(True)
         painter.setPen(pen)
-        painter.setBrush(QColor("white"))
-        painter.drawEllipse(QPointF(0, 0), r, r)
-        painter.setBrush(self._fill)
+        painter.setBrush(on_white(self._fill))  # opaque: translucent fills paint far slower
         painter.drawEllipse(QPointF(0, 0), r, r)
         if self.value is not None:
             painter.setFont(_font(6.5))
@@ -119,6 +152,8 @@ class BiasItem(QGraphicsEllipseItem):
         self.k, self.i = k, i
         self.setPos(-NEURON_RADIUS * 0.78, -NEURON_RADIUS * 0.78)
         self.highlighted = False
+        self._fill_rgba: int | None = None
+        self._outline()
         self.set_value(0.0, 0.0)
 
     def selection(self) -> Selection:
@@ -128,30 +163,42 @@ class BiasItem(QGraphicsEllipseItem):
         color = signed_color(value, scale, alpha_min=90)
         if value == 0:
             color = QColor("white")
+        if color.rgba() != self._fill_rgba:
+            self._fill_rgba = color.rgba()
+            self.setBrush(color)
+
+    def _outline(self) -> None:
         pen = QPen(HIGHLIGHT if self.highlighted else QColor("#78909c"), 2 if self.highlighted else 0.8)
         pen.setCosmetic(True)
         self.setPen(pen)
-        self.setBrush(color)
 
     def set_highlighted(self, on: bool) -> None:
         self.highlighted = on
-        pen = self.pen()
-        pen.setColor(HIGHLIGHT if on else QColor("#78909c"))
-        pen.setWidthF(2 if on else 0.8)
-        self.setPen(pen)
+        self._outline()
+
+
+def sign_color(value: float) -> QColor:
+    """The opaque colour of an edge: orange for positive, blue for negative, grey for 0."""
+    return POSITIVE if value > 0 else NEGATIVE if value < 0 else NEUTRAL
 
 
 class EdgeItem(QGraphicsLineItem):
-    """Weight w_k[i, j], from unit j of layer k-1 to unit i of layer k."""
+    """Weight w_k[i, j], from unit j of layer k-1 to unit i of layer k.
+
+    ``start`` and ``end`` are the points on the two neurons' outlines; the drawn line
+    reaches ``EDGE_TUCK`` further in, under the neurons, so its flat ends never show.
+    """
 
     def __init__(self, k: int, i: int, j: int, start: QPointF, end: QPointF) -> None:
-        super().__init__(start.x(), start.y(), end.x(), end.y())
+        dx = EDGE_TUCK if end.x() > start.x() else -EDGE_TUCK
+        super().__init__(start.x() - dx, start.y(), end.x() + dx, end.y())
         self.k, self.i, self.j = k, i, j
         self.highlighted = False
         self.setZValue(Z_EDGE)
         self.weight = 0.0
         self._scale = 1.0
         self._max_width = MAX_PEN
+        self._style: tuple | None = None  # (colour, width in WIDTH_STEPs) of the current pen
 
     def selection(self) -> Selection:
         return Selection("weight", self.k, self.i, self.j)
@@ -159,11 +206,20 @@ class EdgeItem(QGraphicsLineItem):
     def set_weight(self, weight: float, scale: float, max_width: float = MAX_PEN) -> None:
         """Colour by the sign of ``weight``, width by |weight| / ``scale`` (up to ``max_width``)."""
         self.weight, self._scale, self._max_width = weight, scale, max_width
-        color = QColor(HIGHLIGHT) if self.highlighted else signed_color(weight, scale, alpha_min=110)
-        width = edge_pen_width(weight, scale, max_width) + (2.0 if self.highlighted else 0.0)
-        pen = QPen(color, width)
+        self.set_style(sign_color(weight), edge_pen_width(weight, scale, max_width))
+
+    def set_style(self, color: QColor, width: float) -> None:
+        """Use a pen of ``color`` and ``width`` px (highlighted: magenta, 2 px wider), if it differs
+        visibly from the current one."""
+        if self.highlighted:
+            color, width = HIGHLIGHT, width + 2.0
+        style = (color.rgb(), round(width / WIDTH_STEP))
+        if style == self._style:
+            return
+        self._style = style
+        pen = QPen(color, style[1] * WIDTH_STEP)
         pen.setCosmetic(True)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         self.setPen(pen)
 
     def set_highlighted(self, on: bool) -> None:
@@ -202,6 +258,7 @@ class ButtonItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setCacheMode(CACHED)
 
     def boundingRect(self) -> QRectF:
         s = self.SIZE
@@ -263,6 +320,7 @@ class LayerItem(QGraphicsItem):
         self.drop_state: str | None = None  # None, "accept" or "refuse"
         self.hidden = on_delete is not None
         self.setZValue(Z_BOX)
+        self.setCacheMode(CACHED)
         self.setPos(geometry.x, 0)
         self.title_item = QGraphicsSimpleTextItem(self)
         self.width_item = QGraphicsSimpleTextItem(self)
@@ -326,8 +384,9 @@ class LayerItem(QGraphicsItem):
         return self.geometry.top <= y <= self.geometry.top + 30
 
     def set_highlighted(self, on: bool) -> None:
-        self.highlighted = on
-        self.update()
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
 
     def set_drop_state(self, state: str | None) -> None:
         if state != self.drop_state:

@@ -17,7 +17,7 @@ from core.network import MAX_WIDTH
 from ..commands import MoveLayer, RemoveLayer, SetWidth
 from . import names
 from .items import (BundleItem, ButtonItem, EdgeItem, InsertionMarker, LayerItem, NeuronItem,
-                    max_pen_for)
+                    max_pen_for, uncached)
 from .layout import NEURON_RADIUS, LayerGeometry, compute_layout, move_target
 from .selection import Selection
 
@@ -197,6 +197,11 @@ class NetworkScene(QGraphicsScene):
             scale = max([1.0] + [abs(v) for v in values.values() if v is not None])
             for i in geometry.units:
                 self.neurons[(k, i)].set_value(values.get(i), scale)
+
+    def render(self, painter, target=QRectF(), source=QRectF(), mode=Qt.AspectRatioMode.KeepAspectRatio) -> None:
+        """QGraphicsScene.render, every item painted directly (exports get vectors, not pixmaps)."""
+        with uncached(self.items()):
+            super().render(painter, target, source, mode)
 
     # -- what is drawn (for the view, tests and tooltips) -----------------------------
     def layer_titles(self) -> list[str]:

@@ -20,6 +20,12 @@ class Growing:
         self._data[self.size] = value
         self.size += 1
 
+    def extend(self, values: np.ndarray) -> None:
+        while self.size + len(values) > len(self._data):
+            self._data = np.concatenate([self._data, np.empty_like(self._data)])
+        self._data[self.size:self.size + len(values)] = values
+        self.size += len(values)
+
     @property
     def values(self) -> np.ndarray:
         return self._data[:self.size]
@@ -66,6 +72,35 @@ class TrainingHistory:
         self.test_loss.append(np.nan if report.test_loss is None else report.test_loss)
         self.train_accuracy.append(np.nan if report.train_accuracy is None else report.train_accuracy)
         self.test_accuracy.append(np.nan if report.test_accuracy is None else report.test_accuracy)
+
+    def absorb_all(self, reports: list[StepReport | EpochReport]) -> None:
+        """``absorb`` each report, in order; runs of step reports go in as whole arrays."""
+        run: list[StepReport] = []
+        for report in reports:
+            if isinstance(report, StepReport):
+                if run and len(report.grad_norms) != len(run[0].grad_norms):
+                    self._absorb_steps(run)
+                    run = []
+                run.append(report)
+            else:
+                self._absorb_steps(run)
+                run = []
+                self.absorb(report)
+        self._absorb_steps(run)
+
+    def _absorb_steps(self, steps: list[StepReport]) -> None:
+        if len(steps) < 2:
+            for report in steps:
+                self.absorb(report)
+            return
+        n_layers = len(steps[0].grad_norms)
+        if self.grad_norms is None or self.grad_norms.columns != n_layers:
+            self.grad_norms = Growing(n_layers)
+        number = self.step_offset + np.fromiter((r.step for r in steps), float, len(steps))
+        self.step.extend(number / self.steps_per_epoch)
+        self.step_loss.extend(np.fromiter((r.loss for r in steps), float, len(steps)))
+        self.grad_norms.extend(np.array([r.grad_norms for r in steps]))
+        self.last_step = int(number[-1])
 
     @property
     def n_steps(self) -> int:

@@ -1,8 +1,10 @@
 """The training dock: settings, Play/Pause/Step/Reset/Stop, and the timer that feeds the plots.
 
 The GUI thread never waits for training: a QTimer (about 12 Hz) drains the worker's
-reports into the history, applies a snapshot of the weights to the network (so the
-canvas follows) and redraws the plots; the boundary is redrawn every third tick.
+reports into the history and redraws the plots; every second tick it applies a snapshot
+of the weights to the network (so the canvas follows), every third it redraws the
+boundary and the progress line. Each tick holds the worker while it draws and paints
+(see ``pacing``), so drawing never competes with training for the GIL.
 """
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from core.registry import RegistryError
 from .command import ParametersCommand, parameters_of
 from .form import TrainingForm
 from .history import TrainingHistory
+from .pacing import PaintNow
 from .plots import TrainingPlots
 from .worker import TrainingSession
 
 REFRESH_HZ = 12
 BOUNDARY_EVERY = 3  # ticks
 WEIGHTS_EVERY = 2  # ticks: the canvas repaints on every weight change and costs most
+STATUS_EVERY = 3  # ticks: a progress line changing faster cannot be read anyway
 
 
 class TrainingPanel(QWidget):
@@ -56,6 +60,7 @@ class TrainingPanel(QWidget):
         self._applying = False
         self._ticks = 0
         self._start_params = None
+        self._paint_now: PaintNow | None = None
 
         self.form = TrainingForm(document.registry)
         icon = self.style().standardIcon
@@ -80,6 +85,9 @@ class TrainingPanel(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # room for two lines: a progress line that wraps must not resize the docks (and
+        # repaint every plot) while training
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.form)
@@ -142,6 +150,7 @@ class TrainingPanel(QWidget):
         if session is None:
             return False
         session.start(until_epoch=until_epoch)
+        self._paint_now = None  # look the window's views up afresh
         self.timer.start()
         self._update_buttons()
         return True
@@ -318,24 +327,31 @@ class TrainingPanel(QWidget):
         if session is None:
             self.timer.stop()
             return
-        session.hold()  # the worker waits while the GUI thread redraws and paints;
-        self._redraw(session, boundary)
-        if not session.yielding:  # else the event loop's aboutToBlock releases it, after the paint
+        session.hold()  # the worker waits while the GUI thread redraws and paints
+        try:
+            self._redraw(session, boundary)
+            if self._paint_now is None:
+                self._paint_now = PaintNow(self.window())
+            self._paint_now()
+        finally:
             session.release()
         if not session.running:
             self.timer.stop()
 
     def _redraw(self, session: TrainingSession, boundary: bool) -> None:
         reports = session.drain()
-        for report in reports:
-            self.history.absorb(report)
-        if reports or boundary:
-            self._ticks += 1
-            if boundary or self._ticks % WEIGHTS_EVERY == 0 or not session.running:
-                self._apply_snapshot(session)
+        self.history.absorb_all(reports)
+        if not (reports or boundary):
+            return
+        self._ticks += 1
+        final = boundary or not session.running  # the last picture of a run: draw everything
+        if final or self._ticks % WEIGHTS_EVERY == 0:
+            self._apply_snapshot(session)
+        if final or self.plots.isVisible():  # a closed plots dock catches up when shown again
             self.plots.update_from(self.history)
-            if boundary or self._ticks % BOUNDARY_EVERY == 0 or not session.running:
+            if final or self._ticks % BOUNDARY_EVERY == 0:
                 self._update_boundary()
+        if final or self._ticks % STATUS_EVERY == 0:
             self._show_progress()
 
     def _apply_snapshot(self, session: TrainingSession) -> None:

@@ -4,10 +4,15 @@ The worker thread advances ``Trainer.iter_steps()`` (built with ``sync_network=F
 so it never touches the shared Network) and appends every report to a deque. The GUI
 thread drains that deque and applies ``trainer.snapshot()`` on a timer. Pause keeps the
 generator suspended so Play resumes it; Stop ends it.
+
+Both threads need the GIL, so the worker steps aside whenever the GUI thread works: it
+checks a gate before each step, which the GUI thread closes while its event loop handles
+something (``yield_to_gui``) and for the whole of a timer tick, painting included (see
+``pacing``). Training thus gets the time the window leaves idle, and the window never
+waits for a step longer than the GIL's switch interval.
 """
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections import deque
@@ -21,11 +26,9 @@ from core.network import Network
 from core.registry import Registry
 from core.training import EpochReport, StepReport, TrainConfig, Trainer, TrainingDiverged
 
+from .pacing import TrainingPace
+
 FOREVER = 10**9
-# Every Qt call from Python releases the GIL; with the default 5 ms switch interval a busy
-# worker makes each re-acquisition in the GUI thread wait up to 5 ms (a convoy), so a
-# redraw of a few hundred Qt calls would take seconds. 1 ms keeps the window responsive.
-GIL_SWITCH_S = 0.005
 YIELD_EVERY_S = 0.05  # how often the worker hands control to superqt (pause/quit checks)
 
 
@@ -46,7 +49,7 @@ class TrainingSession(QObject):
     def __init__(self, network: Network, train: Dataset, registry: Registry, config: TrainConfig,
                  test: Dataset | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.trainer = Trainer(network, train, registry, config, test, sync_network=False)
+        self.trainer = Trainer(network, train, registry, config, test, sync_network=False, step_history=0)
         self.steps: Iterator = self.trainer.iter_steps(FOREVER)
         self.pending: deque[StepReport | EpochReport] = deque()
         self.worker: GeneratorWorker | None = None
@@ -57,6 +60,7 @@ class TrainingSession(QObject):
         self._gate = threading.Event()  # cleared while the GUI thread redraws (hold/release)
         self._gate.set()
         self._dispatcher = None
+        self._pace = TrainingPace()
         self._reason = "paused"
         self.error: Exception | None = None
 
@@ -72,7 +76,7 @@ class TrainingSession(QObject):
             return
         self._halt.clear()
         self._idle.clear()
-        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
+        self._pace.begin()
         self.yield_to_gui()
         self.worker = GeneratorWorker(self._advance, until_epoch)
         self.worker.errored.connect(self._on_error)
@@ -164,7 +168,9 @@ class TrainingSession(QObject):
         """Whether the event loop's idle signals gate the worker (see ``yield_to_gui``)."""
         return self._dispatcher is not None
 
-    def _stop_yielding(self) -> None:
+    def _wind_down(self) -> None:
+        """The worker stops: no more gating by the event loop, the process settings restored."""
+        self._pace.end()
         if self._dispatcher is not None:
             for signal, slot in ((self._dispatcher.awake, self.hold),
                                  (self._dispatcher.aboutToBlock, self.release)):
@@ -178,14 +184,14 @@ class TrainingSession(QObject):
     def pause(self, timeout: float = 2.0) -> None:
         """Stop the worker after its current step; the generator stays resumable."""
         self._halt.set()
-        self._stop_yielding()
+        self._wind_down()
         self._idle.wait(timeout)
 
     def stop(self, timeout: float = 2.0) -> None:
         """End training now: the trainer stops between steps and the worker quits."""
         self.trainer.stop()
         self._halt.set()
-        self._stop_yielding()
+        self._wind_down()
         if self.worker is not None:
             self.worker.quit()
         self._idle.wait(timeout)
@@ -207,7 +213,7 @@ class TrainingSession(QObject):
 
     def _on_finished(self) -> None:
         self.worker = None
-        self._stop_yielding()
+        self._wind_down()
         if self.error is not None:
             self._on_error(self.error)
         else:
