@@ -66,15 +66,18 @@ class BoundaryPlot(pg.PlotWidget):
         data = self.image.image
         return None if data is None else tuple(data.shape[:2])
 
-    def set_dataset(self, dataset: Dataset | None) -> None:
-        """Show the points of ``dataset`` and prepare the prediction grid for it."""
+    def set_dataset(self, dataset: Dataset | None, note: str | None = None) -> None:
+        """Show the points of ``dataset`` and prepare the prediction grid for it.
+
+        None clears the plot and shows ``note`` (why there is nothing to show).
+        """
         self.dataset = dataset
         self.image.clear()
         self.fit_curve.setData([], [])
         self.grid = None
         if dataset is None or dataset.n_inputs not in (1, 2):
             self.points.setData([])
-            self.note.setText("The decision boundary needs\na dataset with one or two inputs")
+            self.note.setText(note or "The decision boundary needs\na dataset with one or two inputs")
             self.note.setPos(0, 0)
             self.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1))
             return

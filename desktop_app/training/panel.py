@@ -241,7 +241,12 @@ class TrainingPanel(QWidget):
         except DatasetError as exc:
             self.plots.boundary.set_dataset(None)
             raise exc
-        self.plots.boundary.set_dataset(self.data[0])
+        data, inputs = self.data[0], self.network.sizes[0]
+        if data.n_inputs != inputs:  # the points would not be what this network sees
+            self.plots.boundary.set_dataset(
+                None, f"{data.name} has {data.n_inputs} input(s);\nthe network's input layer has {inputs}")
+            return
+        self.plots.boundary.set_dataset(data)
         self._update_boundary()
 
     def _restart(self, rebuild_data: bool) -> None:
