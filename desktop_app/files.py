@@ -31,6 +31,14 @@ def example_files() -> list[Path]:
     return sorted(files, key=lambda p: (p.stem != "textbook", p.stem))
 
 
+def warn_cannot_compute(parent: QWidget | None, name: str, problem: str) -> None:
+    """The network opened but cannot compute yet (the marked layer says why)."""
+    QMessageBox.warning(parent, "Network opened with a problem",
+                        f"{name} is open, but it cannot be computed yet:\n\n{problem}\n\n"
+                        "The layer concerned is marked on the canvas. Install or enable the missing "
+                        "plugin, or drop another activation onto that layer.")
+
+
 def ask_save_changes(parent: QWidget | None, name: str) -> str:
     """Ask Save/Discard/Cancel for unsaved changes; returns "save", "discard" or "cancel"."""
     B = QMessageBox.StandardButton
@@ -104,7 +112,10 @@ class FileController(QObject):
             QMessageBox.critical(self.window, "Cannot open network",
                                  f"The file could not be opened:\n\n{exc}\n\nThe current network is kept.")
             return False
-        self.window.replace_document(network, Path(path), example_arrays(extras))
+        document = self.window.replace_document(network, Path(path), example_arrays(extras))
+        if document.trace_error:  # e.g. a layer whose activation's plugin is not installed
+            self.window.statusBar().showMessage(document.trace_error, 20000)
+            warn_cannot_compute(self.window, Path(path).name, document.trace_error)
         if remember:
             self._remember(path)
         self.window.statusBar().showMessage(f"Opened {Path(path).name}", 5000)

@@ -46,9 +46,6 @@ def run_gui(file: str | None, safe_mode: bool = False) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from PySide6.QtWidgets import QMessageBox
-
-    from core.fileformat import FileFormatError, example_arrays, load_network
     from core.plugin_manager import PluginHost, set_host
 
     from .main_window import MainWindow
@@ -57,16 +54,10 @@ def run_gui(file: str | None, safe_mode: bool = False) -> int:
     host = PluginHost(safe_mode=True if safe_mode else None).load()
     set_host(host)
     window = MainWindow(host)
-    if file:
-        try:
-            network, extras = load_network(file)
-        except FileFormatError as exc:
-            QMessageBox.critical(window, "Cannot open network",
-                                 f"{exc}\n\nA new network is shown instead.")
-        else:
-            window.replace_document(network, file, example_arrays(extras))
-            window.files._remember(file)
     window.show()
-    if not file and not window.document.is_modified:
+    if file:
+        # a bad file is refused with a message naming the problem; a new network is shown
+        window.files.open_path(file, ask=False)
+    elif not window.document.is_modified:
         window.show_welcome()  # the start screen: the worked example and the rest
     return app.exec()

@@ -318,6 +318,7 @@ class LayerItem(QGraphicsItem):
         self.geometry = geometry
         self.highlighted = False
         self.drop_state: str | None = None  # None, "accept" or "refuse"
+        self.problem: str | None = None  # why this layer cannot compute (a missing plugin …)
         self.hidden = on_delete is not None
         self.setZValue(Z_BOX)
         self.setCacheMode(CACHED)
@@ -388,6 +389,12 @@ class LayerItem(QGraphicsItem):
             self.highlighted = on
             self.update()
 
+    def set_problem(self, problem: str | None) -> None:
+        """Mark the layer (red dashed outline) when it cannot compute, e.g. its plugin is missing."""
+        if problem != self.problem:
+            self.problem = problem
+            self.update()
+
     def set_drop_state(self, state: str | None) -> None:
         if state != self.drop_state:
             self.drop_state = state
@@ -404,11 +411,13 @@ class LayerItem(QGraphicsItem):
             pen = QPen(ACCEPT, 2.5)
         elif self.highlighted:
             pen = QPen(HIGHLIGHT, 2.5)
+        elif self.problem:
+            pen = QPen(REFUSE, 2, Qt.PenStyle.DashLine)
         else:
             pen = QPen(QColor("#cfd8dc"), 1)
         pen.setCosmetic(True)
         painter.setPen(pen)
-        fill = QColor("#fdecea") if self.drop_state == "refuse" else QColor("#f7f9fa")
+        fill = QColor("#fdecea") if self.drop_state == "refuse" or self.problem else QColor("#f7f9fa")
         painter.setBrush(fill)
         painter.drawRoundedRect(self._rect, 10, 10)
         header = QRectF(self._rect.left(), self._rect.top(), self._rect.width(), 27)

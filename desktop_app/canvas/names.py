@@ -31,6 +31,22 @@ def layer_title(network: Network, k: int) -> str:
     return f"Hidden {k} · {network.layers[k].activation}"
 
 
+def layer_problem(network: Network, registry, k: int) -> str | None:
+    """Why layer k cannot compute with the loaded plugins (a missing or flagged plugin), or None."""
+    if registry is None or k == 0:
+        return None
+    if k == network.depth:
+        kind, name, table = "loss", network.loss, registry.losses
+    else:
+        kind, name, table = "activation", network.layers[k].activation, registry.activations
+    if name not in table:
+        return (f"The {kind} {name!r} is not available: no loaded plugin provides it. "
+                "Install or enable its plugin (Plugins ▸ Manage Plugins…), or drop another one here.")
+    if table[name].problem is not None:
+        return f"The {kind} {name!r} is flagged: {table[name].problem}"
+    return None
+
+
 def fmt(value: float) -> str:
     """A number as the canvas prints it: 4 decimals, or scientific when tiny or huge."""
     value = float(value)

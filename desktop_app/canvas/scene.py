@@ -101,6 +101,7 @@ class NetworkScene(QGraphicsScene):
         hidden = 0 < k < net.depth
         item = LayerItem(geometry, names.layer_title(net, k), net.layers[k].width,
                          self.change_width, self.delete_layer if hidden else None)
+        self._title(item, k)
         self.addItem(item)
         for i in geometry.units:
             neuron = NeuronItem(k, i, has_bias=k > 0)
@@ -167,7 +168,7 @@ class NetworkScene(QGraphicsScene):
             self._drop_edges(k)
             self._make_edges(k)
         for k, item in enumerate(self.layer_items):
-            item.set_title(names.layer_title(self.network, k))
+            self._title(item, k)
         self._finish()
 
     def _on_parameters(self, k: int) -> None:
@@ -203,6 +204,12 @@ class NetworkScene(QGraphicsScene):
         with uncached(self.items()):
             super().render(painter, target, source, mode)
 
+    def _title(self, item: LayerItem, k: int) -> None:
+        """The layer's title, marked ⚠ (and the box outlined) when its plugin is missing."""
+        problem = names.layer_problem(self.network, self.document.registry, k)
+        item.set_title(names.layer_title(self.network, k) + (" ⚠" if problem else ""))
+        item.set_problem(problem)
+
     # -- what is drawn (for the view, tests and tooltips) -----------------------------
     def layer_titles(self) -> list[str]:
         return [item.title() for item in self.layer_items]
@@ -236,6 +243,8 @@ class NetworkScene(QGraphicsScene):
             tip = f"Layer {item.k}: {net.layers[item.k].width} units"
             if 0 < item.k < net.depth:
                 tip += "\nDrag the header to reorder; right-click for more"
+            if item.problem:
+                tip = f"{item.problem}\n\n{tip}"
             return tip
         return item.toolTip()
 

@@ -145,3 +145,27 @@ def test_disabling_a_plugin_removes_its_items_from_the_palette_and_persists(qtbo
     dialog.select_plugin("softsign")
     dialog.enabled_box.setChecked(True)
     assert "activation:softsign" in window.palette_widget.item_ids()
+
+
+def test_a_network_whose_plugin_is_missing_opens_with_the_layer_marked(qtbot, make_window, host, tmp_path,
+                                                                       monkeypatch):
+    from core.fileformat import save_network
+    from core.network import Network
+
+    path = tmp_path / "uses-swish.json"
+    save_network(Network([2, 3, 3, 2], ["tanh", "swish"], seed=1), path)  # swish: no plugin loaded
+    warnings = []
+    monkeypatch.setattr(files_module, "warn_cannot_compute", lambda parent, name, problem: warnings.append(problem))
+    window = make_window(host)
+    assert window.files.open_path(path)
+    assert window.document.network.activations == ["tanh", "swish"], "nothing the file had is lost"
+    assert warnings and "swish" in warnings[0]
+    layers = window.view.scene_.layer_items
+    assert layers[2].problem and "swish" in layers[2].problem and layers[2].title().endswith("⚠")
+    assert layers[1].problem is None
+    assert "swish" in window.view.scene_.tooltip_for(layers[2])
+    # the rest of the app still works, and dropping a known activation mends the layer
+    result = drag_and_drop(window.view, "activation:relu", layer_point(window.view, 2))
+    assert result["drop"] and window.document.network.activations == ["tanh", "relu"]
+    assert window.view.scene_.layer_items[2].problem is None
+    assert window.document.trace is not None
