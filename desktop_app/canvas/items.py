@@ -1,4 +1,4 @@
-"""The graphics items of the canvas: layer boxes, neurons, weight edges and bias markers.
+"""The graphics items of the canvas: layer boxes, neurons, bias markers (edges: .edges).
 
 Items only draw; they never edit the model. Values arrive through ``set_value`` /
 ``set_weight`` from the scene, which reads the Document. Colours follow TensorFlow
@@ -18,22 +18,16 @@ from typing import Callable, Iterable, Iterator
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem,
-                               QGraphicsPathItem, QGraphicsSimpleTextItem, QStyleOptionGraphicsItem,
+                               QGraphicsSimpleTextItem, QStyleOptionGraphicsItem,
                                QWidget)
 
+from .edges import HIGHLIGHT, NEGATIVE, NEUTRAL, POSITIVE
 from .layout import BOX_WIDTH, NEURON_RADIUS, LayerGeometry
 from .selection import Selection
 
-POSITIVE = QColor("#f59322")
-NEGATIVE = QColor("#0877bd")
-NEUTRAL = QColor("#b8bec6")
-HIGHLIGHT = QColor("#e8336d")
 ACCEPT = QColor("#2e9d4f")
 REFUSE = QColor("#d32f2f")
 TEXT = QColor("#263238")
-MIN_PEN, MAX_PEN = 0.5, 6.0
-WIDTH_STEP = 0.1  # px: an edge's pen is replaced only when its width changes by a step
-EDGE_TUCK = 4.0  # px: edges start this far inside the neurons, which cover the flat ends
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 Z_BOX, Z_BUNDLE, Z_EDGE, Z_EDGE_SELECTED, Z_NEURON, Z_MARKER = -1, 0, 1, 2, 3, 5
@@ -53,18 +47,6 @@ def on_white(color: QColor) -> QColor:
     """The opaque colour ``color`` shows when painted over white."""
     a = color.alphaF()
     return QColor.fromRgbF(1 - a + a * color.redF(), 1 - a + a * color.greenF(), 1 - a + a * color.blueF())
-
-
-def edge_pen_width(value: float, scale: float, max_width: float = MAX_PEN) -> float:
-    """Pen width in pixels: MIN_PEN … ``max_width``, linear in |w| / max |w|."""
-    if not scale:
-        return MIN_PEN
-    return MIN_PEN + (max_width - MIN_PEN) * min(1.0, abs(value) / scale)
-
-
-def max_pen_for(edge_count: int) -> float:
-    """Thinner pens where many edges are drawn between two layers, so dense layers stay readable."""
-    return max(2.0, MAX_PEN * min(1.0, (36.0 / max(edge_count, 1)) ** 0.5))
 
 
 @contextmanager
@@ -175,73 +157,6 @@ class BiasItem(QGraphicsEllipseItem):
     def set_highlighted(self, on: bool) -> None:
         self.highlighted = on
         self._outline()
-
-
-def sign_color(value: float) -> QColor:
-    """The opaque colour of an edge: orange for positive, blue for negative, grey for 0."""
-    return POSITIVE if value > 0 else NEGATIVE if value < 0 else NEUTRAL
-
-
-class EdgeItem(QGraphicsLineItem):
-    """Weight w_k[i, j], from unit j of layer k-1 to unit i of layer k.
-
-    ``start`` and ``end`` are the points on the two neurons' outlines; the drawn line
-    reaches ``EDGE_TUCK`` further in, under the neurons, so its flat ends never show.
-    """
-
-    def __init__(self, k: int, i: int, j: int, start: QPointF, end: QPointF) -> None:
-        dx = EDGE_TUCK if end.x() > start.x() else -EDGE_TUCK
-        super().__init__(start.x() - dx, start.y(), end.x() + dx, end.y())
-        self.k, self.i, self.j = k, i, j
-        self.highlighted = False
-        self.setZValue(Z_EDGE)
-        self.weight = 0.0
-        self._scale = 1.0
-        self._max_width = MAX_PEN
-        self._style: tuple | None = None  # (colour, width in WIDTH_STEPs) of the current pen
-
-    def selection(self) -> Selection:
-        return Selection("weight", self.k, self.i, self.j)
-
-    def set_weight(self, weight: float, scale: float, max_width: float = MAX_PEN) -> None:
-        """Colour by the sign of ``weight``, width by |weight| / ``scale`` (up to ``max_width``)."""
-        self.weight, self._scale, self._max_width = weight, scale, max_width
-        self.set_style(sign_color(weight), edge_pen_width(weight, scale, max_width))
-
-    def set_style(self, color: QColor, width: float) -> None:
-        """Use a pen of ``color`` and ``width`` px (highlighted: magenta, 2 px wider), if it differs
-        visibly from the current one."""
-        if self.highlighted:
-            color, width = HIGHLIGHT, width + 2.0
-        style = (color.rgb(), round(width / WIDTH_STEP))
-        if style == self._style:
-            return
-        self._style = style
-        pen = QPen(color, style[1] * WIDTH_STEP)
-        pen.setCosmetic(True)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        self.setPen(pen)
-
-    def set_highlighted(self, on: bool) -> None:
-        self.highlighted = on
-        self.setZValue(Z_EDGE_SELECTED if on else Z_EDGE)
-        self.set_weight(self.weight, self._scale, self._max_width)
-
-
-class BundleItem(QGraphicsPathItem):
-    """A faint band standing for the weights to or from collapsed units."""
-
-    def __init__(self, k: int, start: QPointF, end: QPointF, total: int, drawn: int) -> None:
-        path = QPainterPath(start)
-        path.lineTo(end)
-        super().__init__(path)
-        self.k = k
-        pen = QPen(QColor(120, 130, 140, 45), 9)
-        pen.setCosmetic(True)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self.setPen(pen)
-        self.setZValue(Z_BUNDLE)
-        self.setToolTip(f"W_{k}: {total} weights, {drawn} drawn; the others are collapsed")
 
 
 class ButtonItem(QGraphicsItem):

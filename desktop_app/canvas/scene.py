@@ -16,8 +16,8 @@ from core.network import MAX_WIDTH
 
 from ..commands import MoveLayer, RemoveLayer, SetWidth
 from . import names
-from .items import (BundleItem, ButtonItem, EdgeItem, InsertionMarker, LayerItem, NeuronItem,
-                    max_pen_for, uncached)
+from .edges import BundleItem, EdgeItem, max_pen_for
+from .items import ButtonItem, InsertionMarker, LayerItem, NeuronItem, uncached
 from .layout import NEURON_RADIUS, LayerGeometry, compute_layout, move_target
 from .selection import Selection
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QImage
 from core.fileformat import example_arrays
 from core.network import Network
 from desktop_app.canvas import NetworkView
-from desktop_app.canvas.items import MAX_PEN, MIN_PEN, NEGATIVE, POSITIVE
+from desktop_app.canvas.edges import MAX_PEN, MIN_PEN, NEGATIVE, POSITIVE
 from desktop_app.document import Document
 
 
