@@ -32,6 +32,13 @@ class CommandError(Exception):
     """A failure explained in one line."""
 
 
+def non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--safe-mode", action="store_true",
                         help="load only the built-in plugins (also BACKPROP_STUDIO_SAFE_MODE=1)")
@@ -56,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--input", type=float, nargs="+", metavar="X", help="the input x (default: the file's example)")
     trace.add_argument("--target", type=float, nargs="+", metavar="Y", help="the target y, e.g. one-hot 1 0")
     trace.add_argument("--json", action="store_true", help="print one JSON object (docs/file-format.md)")
-    trace.add_argument("--decimals", type=int, default=4, help="rounding of the printed numbers")
+    trace.add_argument("--decimals", type=non_negative, default=4, help="rounding of the printed numbers")
     add_common(trace)
 
     train = sub.add_parser("train", help="train a network on a dataset")
@@ -119,6 +126,10 @@ def run_guarded(action) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except SystemExit as exc:  # arguments are parsed before this guard: only plugin code exits here
+        print(f"{PROG}: error: a plugin tried to end the program (SystemExit: {exc.code}); "
+              "run `backprop-studio plugins` to see which plugins are loaded, or use --safe-mode",
+              file=sys.stderr)
     except Exception as exc:  # never a traceback for the user
         if os.environ.get("BACKPROP_STUDIO_DEBUG"):
             raise
@@ -168,10 +179,16 @@ def cmd_trace(args, host) -> int:
     y = args.target if args.target is not None else (example[1] if example else None)
     if x is None or y is None:
         raise CommandError("give --input and --target (the file has no example sample)")
-    trace = run_trace(network, x, y, host.registry)
+    with np.errstate(all="ignore"):  # overflow is reported below, naming where it happens
+        trace = run_trace(network, x, y, host.registry)
     steps = all_steps(trace)
+    broken = next((s for s in steps if not np.all(np.isfinite(s.values))), None)
+    if broken is not None:
+        raise CommandError(
+            f"{broken.quantity} (layer {broken.layer}, {broken.phase} pass) is NaN or infinite: "
+            "a parameter or input is too large, or an activation or loss plugin returned NaN/inf")
     if args.json:
-        print(json.dumps(trace_to_json(trace, steps)))
+        print(json.dumps(trace_to_json(trace, steps), allow_nan=False))
         return 0
     np.set_printoptions(precision=args.decimals, suppress=True, floatmode="fixed")
     print(f"network {network.sizes}  activations {network.activations}  loss {network.loss}")
@@ -203,7 +220,8 @@ def load_training_data(args, host) -> Dataset:
     if args.dataset.lower().endswith(".csv") or Path(args.dataset).is_file():
         if args.target_column is None:
             raise CommandError("a CSV dataset needs --target-column NAME")
-        target = int(args.target_column) if args.target_column.isdigit() else args.target_column
+        column = args.target_column
+        target = int(column) if column.lstrip("-").isdigit() else column
         return load_csv_dataset(args.dataset, target)
     kwargs = {} if args.samples is None else {"n_samples": args.samples}
     return make_dataset(host.registry, args.dataset, seed=args.seed, **kwargs)
@@ -214,6 +232,10 @@ def cmd_train(args, host) -> int:
 
     network, extras = load_network(args.file)
     check_names(network, host)
+    if args.output:  # say so now, not after the whole run
+        folder = Path(args.output).parent
+        if not Path(args.output).name or not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise CommandError(f"{args.output}: cannot save there (the folder does not exist or is not writable)")
     data = load_training_data(args, host)
     train, test = data.split(args.test_fraction, args.seed)
     hyper = {} if args.lr is None else {"lr": args.lr}

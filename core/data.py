@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .registry import Registry
+from .validation import PLUGIN_ERRORS
 
 
 class DatasetError(ValueError):
@@ -63,6 +64,9 @@ class Dataset:
         order = np.random.default_rng(seed).permutation(len(self))
         n_test = int(round(test_fraction * len(self)))
         test, train = order[:n_test], order[n_test:]
+        if len(train) == 0:
+            raise DatasetError(f"a test fraction of {test_fraction:g} leaves no sample of the {len(self)} "
+                               "to train on; lower the test fraction or use more samples")
         return (replace(self, X=self.X[train], y=self.y[train]),
                 replace(self, X=self.X[test], y=self.y[test]))
 
@@ -81,17 +85,27 @@ def make_dataset(registry: Registry, name: str, *, n_samples: int | None = None,
         raise DatasetError("a dataset needs at least 2 samples")
     try:
         X, y = spec.generate(n, seed, **settings)
-    except Exception as exc:
+    except PLUGIN_ERRORS as exc:
         raise DatasetError(f"dataset plugin {spec.plugin!r} failed to make {name!r}: {exc}") from exc
-    X = np.asarray(X, dtype=float)
-    if spec.task == "classification":
-        y = np.asarray(y).astype(np.int64).reshape(-1)
-        n_classes = spec.n_classes or int(y.max()) + 1
-    else:
-        y = np.asarray(y, dtype=float).reshape(len(X), -1)
-        n_classes = None
+    origin = f"dataset {name!r} (plugin {spec.plugin!r})"
+    try:
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise DatasetError(f"{origin} made inputs or targets that are not numbers") from None
     if X.ndim != 2 or len(X) != len(y) or not np.all(np.isfinite(X)):
-        raise DatasetError(f"dataset {name!r} made inputs of shape {X.shape} for {len(y)} targets")
+        raise DatasetError(f"{origin} made inputs of shape {X.shape} (or NaN/inf) for {len(y)} targets")
+    if not np.all(np.isfinite(y)):
+        raise DatasetError(f"{origin} made a NaN or infinite target")
+    if spec.task == "classification":
+        y = y.reshape(-1)
+        n_classes = spec.n_classes or int(y.max()) + 1
+        if len(y) != len(X) or np.any(y != np.round(y)) or y.min() < 0 or y.max() >= n_classes:
+            raise DatasetError(f"{origin} made class labels outside 0 … {n_classes - 1} (or not whole numbers)")
+        y = y.astype(np.int64)
+    else:
+        y = y.reshape(len(X), -1)
+        n_classes = None
     return Dataset(name, X, y, spec.task, n_classes,
                    class_names=[str(c) for c in range(n_classes)] if n_classes else [])
 

@@ -43,6 +43,7 @@ class Kernel:
         self.loss: Loss = registry.loss(network.loss)
         self._g = [act.fn for act in self.hidden]
         self._dg = [act.derivative for act in self.hidden]
+        self._value_from_logits = self.loss.value_from_logits
 
     def forward(self, weights, biases, X) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
         """Return (a, h, ŷ) with a[k] = a_k (a[0] unused) and h[k] = h_k for k < L."""
@@ -62,11 +63,22 @@ class Kernel:
     def predict(self, weights, biases, X) -> np.ndarray:
         return self.forward(weights, biases, X)[2]
 
+    def losses(self, Y, yhat, a_L) -> np.ndarray:
+        """loss(y, ŷ) per sample (from the logits a_L when the loss plugin offers it: exact)."""
+        if self._value_from_logits is not None:
+            return self._value_from_logits(Y, a_L)
+        return self.loss.value(Y, yhat)
+
+    def mean_loss(self, weights, biases, X, Y) -> tuple[float, np.ndarray]:
+        """(mean loss over the batch, ŷ) for the parameters given."""
+        a, _, yhat = self.forward(weights, biases, X)
+        return float(np.mean(self.losses(Y, yhat, a[-1]))), yhat
+
     def loss_and_gradients(self, weights, biases, X, Y):
         """Mean loss and [∇W_1, ∇b_1, …, ∇W_L, ∇b_L] for one batch: the training fast path."""
         a, h, yhat = self.forward(weights, biases, X)
         # L = mean over the batch of loss(y, ŷ) (ufunc reductions: this runs every step)
-        loss = float(np.add.reduce(self.loss.value(Y, yhat))) / len(X)
+        loss = float(np.add.reduce(self.losses(Y, yhat, a[-1]))) / len(X)
         # ∇a_L = -(y - ŷ) for softmax + CE, times the batch mean's 1/B
         grad_a = self.loss.gradient(Y, yhat, a[-1]) * (1.0 / len(X))
         grads = [None] * (2 * self.depth)
@@ -141,7 +153,10 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
     kernel = Kernel(network, registry)
     weights, biases = network.weights, network.biases
     a, h, yhat = kernel.forward(weights, biases, X)
-    losses = np.asarray(kernel.loss.value(Y, yhat), dtype=float)  # loss(y, ŷ) per sample
+    problem = kernel.loss.target_problem(Y)
+    if problem:
+        raise ShapeError(problem)
+    losses = np.asarray(kernel.losses(Y, yhat, a[-1]), dtype=float)  # loss(y, ŷ) per sample
     L = network.depth
     trace = Trace(network, X, Y, a, h, yhat, losses, float(losses.mean()), loss_spec=kernel.loss)
     trace.grad_a = [None] * (L + 1)

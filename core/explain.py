@@ -36,11 +36,22 @@ def number(x: float, decimals: int = 4) -> str:
     return f"{x:.{decimals}f}"
 
 
+EDGE_ITEMS = 4  # a long axis shows its first and last few entries, like numpy's summary
+LONG = 12
+
+
 def array_text(value, decimals: int = 4) -> str:
-    """A vector as [a, b, c]; a matrix as [[…], […]]; a number as itself."""
+    """A vector as [a, b, c]; a matrix as [[…], […]]; a number as itself.
+
+    An axis longer than 12 is summarised as its first and last 4 entries around "…, (n more),".
+    """
     value = np.asarray(value)
     if value.ndim == 0:
         return number(value, decimals)
+    if len(value) > LONG:
+        head = [array_text(v, decimals) for v in value[:EDGE_ITEMS]]
+        tail = [array_text(v, decimals) for v in value[-EDGE_ITEMS:]]
+        return "[" + ", ".join(head + [f"… {len(value) - 2 * EDGE_ITEMS} more …"] + tail) + "]"
     return "[" + ", ".join(array_text(v, decimals) for v in value) + "]"
 
 

@@ -46,8 +46,13 @@ def network_to_dict(network: Network, *, example: dict | None = None, metadata: 
 def save_network(network: Network, path: str | os.PathLike, **extra: Any) -> None:
     """Write the network atomically: a temporary file in the same folder, then a rename."""
     path = Path(path)
+    if not path.name or path.is_dir():
+        raise FileFormatError(f"{str(path) or 'an empty name'!s}: not a file name to save to")
     text = dumps(network_to_dict(network, **extra))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     try:
         os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; keep the usual (or the old) mode
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -55,6 +60,9 @@ def save_network(network: Network, path: str | os.PathLike, **extra: Any) -> Non
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise FileFormatError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -90,7 +98,16 @@ def _require(mapping: dict, key: str, kind: type | tuple, where: str) -> Any:
     return value
 
 
+def _numbers_only(value: Any) -> bool:
+    """Nested lists of JSON numbers (not strings, not true/false)."""
+    if isinstance(value, list):
+        return all(_numbers_only(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _matrix(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
+    if not _numbers_only(value):
+        raise FileFormatError(f"parameter {name} must hold numbers only (no text, no true/false)")
     try:
         array = np.array(value, dtype=float)
     except (TypeError, ValueError):
@@ -125,11 +142,11 @@ def network_from_dict(data: Any) -> tuple[Network, dict]:
         raise FileFormatError("network: 'sizes' must be a list of whole numbers")
     if not all(isinstance(g, str) for g in activations):
         raise FileFormatError("network: 'activations' must be a list of names")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise FileFormatError("network: 'seed' must be a whole number")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise FileFormatError(f"network: 'seed' must be a whole number ≥ 0, not {seed!r}")
     try:
         network = Network(sizes, activations, loss, seed=seed)
-    except NetworkError as exc:
+    except (NetworkError, ValueError) as exc:
         raise FileFormatError(f"network: {exc}") from None
     params = _require(data, "parameters", dict, "the file")
     weights, biases = [], []

@@ -10,6 +10,7 @@ which the matrix form ∇W_k = ∇a_k h_{k-1}ᵀ computes for all weights at onc
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +20,7 @@ from .gradcheck import numeric_derivative
 from .registry import Registry
 
 MAX_PATHS = 5000  # listed one by one; beyond this only the count and the sum are given
+MAX_WALK = 50_000  # paths summed one by one at most (about half a second)
 
 
 class PathError(ValueError):
@@ -68,7 +70,12 @@ def weight_paths(trace: Trace, registry: Registry, k: int, i: int, j: int, *,
     g_prime = [None if v is None else v[0] for v in trace.g_prime]
     report = PathReport(k, i, j, matrix_value=float(trace.grad_W[k][i, j]))
     later = [range(net.sizes[m]) for m in range(k + 1, L + 1)]
-    report.path_count = int(np.prod([net.sizes[m] for m in range(k + 1, L + 1)], dtype=np.int64))
+    report.path_count = math.prod(net.sizes[m] for m in range(k + 1, L + 1))  # Python int: no overflow
+    if report.path_count > MAX_WALK:
+        raise PathError(
+            f"{report.name} reaches the loss through {report.path_count:,} paths, too many to walk one "
+            f"by one (the view sums up to {MAX_WALK:,}); pick a weight nearer the output or narrow the "
+            "later layers. The matrix form ∇W = ∇a hᵀ computes the same sum at once.")
     total = 0.0
     for tail in itertools.product(*later):
         units = (i, *tail)
@@ -94,7 +101,6 @@ def _finite_difference(trace: Trace, registry: Registry, k: int, i: int, j: int,
     kernel = Kernel(probe, registry)
 
     def loss() -> float:
-        yhat = kernel.predict(probe.weights, probe.biases, trace.X)
-        return float(np.mean(kernel.loss.value(trace.Y, yhat)))
+        return kernel.mean_loss(probe.weights, probe.biases, trace.X, trace.Y)[0]
 
     return numeric_derivative(loss, probe.W(k), (i, j), eps)

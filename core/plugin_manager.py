@@ -23,7 +23,7 @@ import pluggy
 
 from . import hookspecs, plugin_settings
 from .registry import KINDS, SINGULAR, Registry, RegistryError
-from .validation import CHECKS
+from .validation import CHECKS, PLUGIN_ERRORS
 
 BUILTIN_MODULES = (
     "plugins.activations",
@@ -195,7 +195,7 @@ class PluginHost:
         self.records.append(record)
         try:
             self.pm.register(plugin, name=record.name)
-        except Exception as exc:
+        except PLUGIN_ERRORS as exc:
             record.state, record.phase = "failed", "register"
             record.error = f"{type(exc).__name__}: {exc}"
             record.traceback = traceback.format_exc()
@@ -214,7 +214,7 @@ class PluginHost:
 
         try:
             function(register=register)
-        except Exception as exc:
+        except PLUGIN_ERRORS as exc:
             record.state, record.phase = "failed", hook_name
             record.error = f"{type(exc).__name__}: {exc}"
             record.traceback = traceback.format_exc()

@@ -35,8 +35,21 @@ class Loss:
     output_formula: str = ""
     gradient_formula: str = ""
     description: str = ""
+    # optional additions to the contract of DESIGN.md (docs/plugins.md):
+    value_from_logits: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None  # exact value(y, a_L)
+    validate_target: Callable[[np.ndarray], str | None] | None = None  # why a target is unusable
     plugin: str = ""
     problem: str | None = None
+
+    def values(self, y: np.ndarray, yhat: np.ndarray, a_L: np.ndarray) -> np.ndarray:
+        """The loss per sample: from the logits when the plugin can (exact where ŷ underflows)."""
+        if self.value_from_logits is not None:
+            return self.value_from_logits(y, a_L)
+        return self.value(y, yhat)
+
+    def target_problem(self, y: np.ndarray) -> str | None:
+        """Why ``y`` cannot be a target of this loss, or None."""
+        return self.validate_target(y) if self.validate_target is not None else None
 
 
 @dataclass

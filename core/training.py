@@ -26,6 +26,10 @@ from .steps import all_steps
 MAX_STEP_HISTORY = 100_000
 
 
+class OptimizerError(ValueError):
+    """An optimizer plugin that does not keep its contract."""
+
+
 class TrainingDiverged(RuntimeError):
     """A NaN or infinite value appeared; ``layer`` and ``quantity`` say where first."""
 
@@ -174,13 +178,33 @@ class Trainer:
         norms = [math.sqrt(np.vdot(g, g)) for g in grads[::2]]  # ‖∇W_k‖ (Frobenius)
         if not math.isfinite(loss + sum(norms)):
             self._diverged(X, Y)
-        self.optimizer.step(self.params, grads)
+        if self.step_count == 0:
+            self._checked_first_step(grads)
+        else:
+            self.optimizer.step(self.params, grads)
         self.step_count += 1
         report = StepReport(self.epoch, self.step_count, loss, np.array(norms))
         self.history.steps.append(report)
         if len(self.step_done):  # psygnal: skip the emit's cost when nobody listens
             self.step_done.emit(report)
         return report
+
+    def _checked_first_step(self, grads: list[np.ndarray]) -> None:
+        """The first update, checked: an optimizer must change the parameter arrays in place."""
+        arrays = list(self.params)
+        before = [p.copy() for p in arrays]
+        self.optimizer.step(self.params, grads)
+        replaced = any(p is not q for p, q in zip(self.params, arrays))
+        moved = any(not np.array_equal(p, q) for p, q in zip(arrays, before))
+        gradient = any(np.any(g) for g in grads)
+        if replaced or (gradient and not moved):
+            self.params[:] = arrays
+            for p, q in zip(arrays, before):
+                p[...] = q
+            raise OptimizerError(
+                f"optimizer {self.config.optimizer!r} did not update the parameters in place "
+                "(its step(params, grads) must change the arrays it is given, e.g. p -= lr * g); "
+                "nothing was trained")
 
     def _diverged(self, X: np.ndarray, Y: np.ndarray) -> None:
         message, layer, quantity = locate_non_finite(self, X, Y)
@@ -196,8 +220,7 @@ class Trainer:
         return EpochReport(self.epoch, self.step_count, train_loss, train_acc, test_loss, test_acc)
 
     def loss_and_accuracy(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float | None]:
-        yhat = self.kernel.predict(self.weights, self.biases, X)
-        loss = float(np.mean(self.kernel.loss.value(Y, yhat)))
+        loss, yhat = self.kernel.mean_loss(self.weights, self.biases, X, Y)
         return loss, accuracy(self.train.task, Y, yhat)
 
     def sync_network(self) -> None:

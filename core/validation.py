@@ -6,6 +6,9 @@ import numpy as np
 from .registry import Activation, DatasetSpec, Loss, Optimizer
 
 # Sample points for the derivative check, away from 0 where relu-like kinks sit.
+# what a plugin's code may raise that must not stop the program (KeyboardInterrupt still does)
+PLUGIN_ERRORS = (Exception, SystemExit, GeneratorExit)
+
 SAMPLE_POINTS = np.array([-3.7, -2.1, -1.3, -0.77, -0.31, -0.05, 0.05, 0.29, 0.83, 1.4, 2.6, 3.9])
 STEP = 1e-5  # central-difference step
 TOLERANCE = 1e-4  # allowed |g'(a) - finite difference| / (1 + |g'(a)|)
@@ -32,7 +35,7 @@ def check_activation(act: Activation) -> str | None:
         # g'(a) ≈ (g(a + h) - g(a - h)) / 2h, with one-sided differences to allow a kink
         up = _as_array(act.fn(a + STEP), "g(a)", a.shape)
         down = _as_array(act.fn(a - STEP), "g(a)", a.shape)
-    except Exception as exc:  # a plugin may raise anything
+    except PLUGIN_ERRORS as exc:  # a plugin may raise anything, sys.exit() included
         return f"{type(exc).__name__}: {exc}"
     central = (up - down) / (2 * STEP)
     right = (up - g) / STEP
@@ -68,7 +71,11 @@ def check_loss(loss: Loss) -> str | None:
             numeric[index] = (
                 loss.value(y, loss.output(up))[index[0]] - loss.value(y, loss.output(down))[index[0]]
             ) / (2 * STEP)
-    except Exception as exc:
+        if loss.value_from_logits is not None:
+            exact = _as_array(loss.value_from_logits(y, a_L.copy()), "value_from_logits(y, a_L)", (2,))
+            if np.max(np.abs(exact - value)) > TOLERANCE * (1 + np.max(np.abs(value))):
+                return "value_from_logits(y, a_L) disagrees with value(y, O(a_L))"
+    except PLUGIN_ERRORS as exc:
         return f"{type(exc).__name__}: {exc}"
     del value
     error = np.abs(grad - numeric) / (1 + np.abs(grad))
@@ -88,7 +95,7 @@ def check_optimizer(opt: Optimizer) -> str | None:
         optimizer = opt.factory(**opt.defaults)
         params = [np.ones((2, 2)), np.ones(2)]
         optimizer.step(params, [np.ones((2, 2)), np.ones(2)])
-    except Exception as exc:
+    except PLUGIN_ERRORS as exc:
         return f"{type(exc).__name__}: {exc}"
     if np.all(params[0] == 1):
         return "step(params, grads) did not change the parameters (they must be updated in place)"
@@ -103,7 +110,7 @@ def check_dataset(spec: DatasetSpec) -> str | None:
         X, y = np.asarray(X), np.asarray(y)
         if X.ndim != 2 or X.shape[0] != 12 or len(y) != 12:
             raise ValueError(f"generate(12, seed) returned X {X.shape} and y {y.shape}")
-    except Exception as exc:
+    except PLUGIN_ERRORS as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.registry import Activation
-from core.validation import SAMPLE_POINTS, TOLERANCE
+from core.validation import PLUGIN_ERRORS, SAMPLE_POINTS, TOLERANCE
 
 from .animation.typeset import formula_html
 
@@ -34,7 +34,7 @@ def curves(act: Activation, interval: tuple[float, float] = INTERVAL,
     def evaluate(fn) -> np.ndarray | None:
         try:
             values = np.asarray(fn(a.copy()), dtype=float)
-        except Exception:
+        except PLUGIN_ERRORS:
             return None
         if values.shape != a.shape:
             return None

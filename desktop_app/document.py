@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoStack
 from core.engine import Trace, run_trace
 from core.network import Network
 from core.plugin_manager import PluginHost
+from core.validation import PLUGIN_ERRORS
 
 
 class Document(QObject):
@@ -35,6 +36,7 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.example = example
+        self.metadata: dict | None = None  # the file's free-text name and description, kept on save
         self.trace: Trace | None = None
         self.trace_error: str | None = None
         network.layer_inserted.connect(self._on_structure)
@@ -87,7 +89,7 @@ class Document(QObject):
         try:
             self.trace = run_trace(self.network, x, y, self.registry)
             self.trace_error = None
-        except Exception as exc:  # the canvas still draws; the message names the problem
+        except PLUGIN_ERRORS as exc:  # the canvas still draws; the message names the problem
             self.trace = None
             self.trace_error = str(exc)
         self.trace_changed.emit()

@@ -113,6 +113,7 @@ class FileController(QObject):
                                  f"The file could not be opened:\n\n{exc}\n\nThe current network is kept.")
             return False
         document = self.window.replace_document(network, Path(path), example_arrays(extras))
+        document.metadata = extras.get("metadata")
         if document.trace_error:  # e.g. a layer whose activation's plugin is not installed
             self.window.statusBar().showMessage(document.trace_error, 20000)
             warn_cannot_compute(self.window, Path(path).name, document.trace_error)
@@ -149,7 +150,7 @@ class FileController(QObject):
         if document.example:
             example = {"input": list(document.example[0]), "target": list(document.example[1])}
         try:
-            save_network(document.network, path, example=example)
+            save_network(document.network, path, example=example, metadata=document.metadata)
         except (OSError, ValueError) as exc:
             QMessageBox.critical(self.window, "Cannot save network", f"{path} could not be written:\n\n{exc}")
             return False

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, Q
 from core.registry import Registry
 
 from .mime import make_mime
+from core.validation import PLUGIN_ERRORS
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ICON_SIZE = QSize(34, 22)
@@ -37,7 +38,7 @@ def activation_icon(fn) -> QIcon:
         points = [QPointF((x + 4) / 8 * (w - 2) + 1, h / 2 - y / span * (h / 2 - 2)) for x, y in zip(a, g)]
         painter.setPen(QPen(QColor("#f59322"), 1.8))
         painter.drawPolyline(QPolygonF(points))
-    except Exception:  # a broken plugin still gets a row, with an empty icon
+    except PLUGIN_ERRORS:  # a broken plugin still gets a row, with an empty icon
         pass
     painter.end()
     return QIcon(pixmap)

@@ -203,6 +203,50 @@ def binary_cross_entropy(y, y_hat):
     return -log_p.sum(axis=1)
 
 
+# --- exact values from the logits (no log of an underflowed ŷ) ---------------
+
+def cross_entropy_from_logits(y, a_L):
+    """-Σ y log softmax(a_L) per sample, exact where ŷ underflows (a target row sums to 1).
+
+    log ŷ_i = (a_i - m) - log Σ_j e^{a_j - m} with m = max a, so L = log Σ e^{a - m} - Σ y (a - m).
+    """
+    shifted = a_L - np.maximum.reduce(a_L, axis=1, keepdims=True)
+    lse = np.log(np.add.reduce(np.exp(shifted), axis=1))
+    shifted *= y
+    # L = log Σ_j e^{a_j - m} - Σ_i y_i (a_i - m)
+    return lse - np.add.reduce(shifted, axis=1)
+
+
+def binary_cross_entropy_from_logits(y, a_L):
+    """-Σ [y log σ(a) + (1 - y) log(1 - σ(a))] = Σ [log(1 + e^a) - y a] per sample, exact for any a."""
+    # -log σ(a) … = softplus(a) - y a, with softplus(a) = log(1 + e^a) computed without overflow
+    value = np.logaddexp(0.0, a_L)
+    value -= y * a_L
+    return np.add.reduce(value, axis=1)
+
+
+def probability_rows(y):
+    """A softmax cross-entropy target must be a probability vector (one-hot y = e(ℓ))."""
+    y = np.asarray(y, dtype=float)
+    if np.any(y < 0) or not np.allclose(y.sum(axis=1), 1.0, atol=1e-9):
+        row = y[0] if len(y) else y
+        return (f"the target of softmax_cross_entropy must be a probability vector summing to 1, "
+                f"such as one-hot 1 0; got {np.round(row, 6).tolist()}")
+    return None
+
+
+def unit_interval(y):
+    """A binary cross-entropy target lies in [0, 1] per output."""
+    y = np.asarray(y, dtype=float)
+    if np.any(y < 0) or np.any(y > 1):
+        return "the target of binary_cross_entropy must lie between 0 and 1 for every output"
+    return None
+
+
+_LOGITS = {"softmax_cross_entropy": (cross_entropy_from_logits, probability_rows),
+           "binary_cross_entropy": (binary_cross_entropy_from_logits, unit_interval)}
+
+
 _BUILTINS = (
     (
         "softmax_cross_entropy", softmax, cross_entropy, cross_entropy_gradient,
@@ -251,4 +295,6 @@ def register_losses(register):
             description=description,
             output_formula=output_formula,
             gradient_formula=gradient_formula,
+            **({"value_from_logits": _LOGITS[name][0], "validate_target": _LOGITS[name][1]}
+               if name in _LOGITS else {}),
         )

@@ -90,8 +90,9 @@ class StepOverlay(QObject):
             self._bias_ring(k, i, READ)
         for k, i in hl.write_biases:
             self._bias_ring(k, i, WRITE)
-        self._glow_edges({(e[0], e[1], e[2]) for e in hl.read_edges - hl.write_edges}, READ)
-        written = {(e[0], e[1], e[2]) for e in hl.write_edges}
+        # only the drawn edges of the layers concerned (a wide layer collapses most of its units)
+        self._glow_edges(self._drawn(hl.read_edge_layers - hl.write_edge_layers), READ)
+        written = self._drawn(hl.write_edge_layers)
         self._glow_edges(written, WRITE)
         self._edge_labels(view.step, written)
         self._pulse(hl, view.step.phase)
@@ -140,6 +141,9 @@ class StepOverlay(QObject):
         ring.setData(0, ("bias", k, i, colour.name()))
         self._add(ring, Z_RING)
 
+    def _drawn(self, layers) -> set:
+        return {(e.k, e.i, e.j) for k in layers for e in self.scene.edges.get(k, [])}
+
     def _edge_items(self, keys: set) -> list:
         layers = {k for k, _, _ in keys}
         return [e for k in layers for e in self.scene.edges.get(k, []) if (e.k, e.i, e.j) in keys]
@@ -183,7 +187,7 @@ class StepOverlay(QObject):
 
     def _pulse(self, hl, phase: str) -> None:
         """Dots along the edges the step involves, in the direction its numbers flow."""
-        layers = sorted({e[0] for e in hl.read_edges | hl.write_edges})
+        layers = sorted(hl.read_edge_layers | hl.write_edge_layers)
         if not layers:
             return
         colour = PULSE_BACKWARD if hl.direction == "backward" else PULSE_FORWARD

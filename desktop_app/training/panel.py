@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMessageBox, QPushButton, QS
 from core.data import Dataset, DatasetError
 from core.engine import Kernel
 from core.network import NetworkError
-from core.registry import RegistryError
+from core.validation import PLUGIN_ERRORS
 
 from .command import ParametersCommand, parameters_of
 from .form import TrainingForm
@@ -223,8 +223,8 @@ class TrainingPanel(QWidget):
             _, train, test = self.data
             session = TrainingSession(self.network, train, self.document.registry, self.form.config(),
                                       test if len(test) else None, parent=self)
-        except (DatasetError, RegistryError, ValueError) as exc:
-            self._show_error_text(str(exc))
+        except PLUGIN_ERRORS as exc:  # bad data or settings, or a plugin that raises: say so
+            self._show_error_text(str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}")
             return None
         session.diverged.connect(self._on_diverged)
         session.halted.connect(self._on_halted)
@@ -379,8 +379,9 @@ class TrainingPanel(QWidget):
             if self._kernel is None:
                 self._kernel = Kernel(self.network, self.document.registry)
             self.plots.boundary.update_prediction(self._kernel, self.network.weights, self.network.biases)
-        except (RegistryError, ValueError):
+        except PLUGIN_ERRORS:  # a plugin that raises or lies: no heatmap, not a crash
             self._kernel = None
+            self.plots.boundary.set_dataset(None, "The network cannot compute this dataset\n(see the message below)")
 
     def _commit(self) -> None:
         """Put the weight change of the training since the last commit on the undo stack."""

@@ -24,6 +24,7 @@ from superqt.utils import GeneratorWorker
 from core.data import Dataset
 from core.network import Network
 from core.registry import Registry
+from core.validation import PLUGIN_ERRORS
 from core.training import EpochReport, StepReport, TrainConfig, Trainer, TrainingDiverged
 
 from .pacing import TrainingPace
@@ -127,6 +128,10 @@ class TrainingSession(QObject):
             self.finished = True
             self.diverged.emit(str(exc), exc.layer)
             return None
+        except PLUGIN_ERRORS as exc:  # a plugin that raises or lies: a message, not a crash
+            self.finished = True
+            self._on_error(exc)
+            return None
 
     def run_epochs_here(self, epochs: int) -> None:
         """Train ``epochs`` whole epochs synchronously in the calling thread (screenshots)."""
@@ -209,7 +214,7 @@ class TrainingSession(QObject):
         if isinstance(exc, TrainingDiverged):
             self.diverged.emit(str(exc), exc.layer)
         else:
-            self.diverged.emit(f"training stopped: {exc}", None)
+            self.diverged.emit(f"training stopped: {type(exc).__name__}: {exc}", None)
 
     def _on_finished(self) -> None:
         self.worker = None

@@ -169,3 +169,46 @@ def test_a_network_whose_plugin_is_missing_opens_with_the_layer_marked(qtbot, ma
     assert result["drop"] and window.document.network.activations == ["tanh", "relu"]
     assert window.view.scene_.layer_items[2].problem is None
     assert window.document.trace is not None
+
+
+def test_an_optimizer_that_raises_stops_training_with_a_message(qtbot, make_window):
+    import types
+
+    plugin = types.ModuleType("exploding")
+    exec(textwrap.dedent("""
+        import pluggy
+        hookimpl = pluggy.HookimplMarker("backprop_studio")
+        class Exploding:
+            def __init__(self, lr):
+                self.calls = 0
+            def step(self, params, grads):
+                self.calls += 1
+                if self.calls > 1:   # passes the load-time check, fails in training
+                    raise RuntimeError("optimizer exploded")
+                for p, g in zip(params, grads):
+                    p -= 0.1 * g
+        @hookimpl
+        def register_optimizers(register):
+            register(name="exploding", factory=Exploding, defaults={"lr": 0.1})
+    """), plugin.__dict__)
+    host = PluginHost(safe_mode=True).load()
+    host.add_plugin(plugin, "exploding")
+    window = make_window(host)
+    window.training.form.refresh(host.registry)
+    window.training.form.set_dataset("xor")
+    window.training.form.optimizer.setCurrentText("exploding")
+    window.training.step_batch()
+    window.training.step_batch()
+    assert "optimizer exploded" in (window.training.last_error or "")
+    assert window.isVisible() and window.document.trace is not None
+
+
+def test_saving_keeps_the_files_name_and_description(make_window, host, tmp_path):
+    import json
+
+    window = make_window(host)
+    window.open_worked_example()
+    window.files.save_to(tmp_path / "copy.json")
+    saved = json.loads((tmp_path / "copy.json").read_text())
+    assert saved["metadata"]["name"] == "The textbook network"
+    assert saved["example"] == {"input": [2.0, 5.0, 3.0], "target": [1.0, 0.0]}

@@ -40,8 +40,10 @@ def _total_loss(spec, y, a_L):
 def test_registers_every_builtin_with_the_contract_keywords():
     assert set(EXPECTED) <= set(SPECS)
     for name, spec in SPECS.items():
-        assert set(spec) == {"output", "value", "gradient", "formula", "description",
-                             "output_formula", "gradient_formula"}, name
+        contract = {"output", "value", "gradient", "formula", "description", "output_formula",
+                    "gradient_formula"}
+        optional = {"value_from_logits", "validate_target"}  # documented additions
+        assert contract <= set(spec) <= contract | optional, name
         assert spec["formula"].startswith("L =") and spec["description"]
     ce = SPECS["softmax_cross_entropy"]
     assert ce["output_formula"] == r"\hat{y} = \mathrm{softmax}(a_L)"
@@ -172,3 +174,25 @@ def test_log_of_zero_is_guarded(dtype):
     assert np.all(np.isfinite(ce)) and np.all(np.isfinite(bce))
     assert ce[0] > 50 and ce[1] == 0.0
     assert bce[0] > 50 and bce[1] == 0.0
+
+
+
+@pytest.mark.parametrize("name", ["softmax_cross_entropy", "binary_cross_entropy"])
+def test_the_value_from_logits_is_exact_where_the_output_saturates(name):
+    """σ(40) rounds to 1, so log(1 - ŷ) from ŷ loses everything; from the logits the loss is 40."""
+    spec = SPECS[name]
+    if name == "binary_cross_entropy":
+        a_L, y = np.array([[40.0], [-800.0], [0.3]]), np.array([[0.0], [1.0], [1.0]])
+        expected = np.array([40.0 + np.log1p(np.exp(-40.0)), 800.0, np.log1p(np.exp(-0.3))])
+    else:
+        a_L, y = np.array([[800.0, 0.0], [0.3, -0.2]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+        expected = np.array([800.0, np.log1p(np.exp(-0.5))])
+    np.testing.assert_allclose(spec["value_from_logits"](y, a_L), expected, rtol=1e-14)
+    ordinary = spec["value"](y[-1:], spec["output"](a_L[-1:]))
+    np.testing.assert_allclose(spec["value_from_logits"](y[-1:], a_L[-1:]), ordinary, rtol=1e-12)
+
+
+def test_targets_are_checked():
+    assert SPECS["softmax_cross_entropy"]["validate_target"](np.array([[0.3, 0.3]])) is not None
+    assert SPECS["softmax_cross_entropy"]["validate_target"](np.array([[1.0, 0.0]])) is None
+    assert SPECS["binary_cross_entropy"]["validate_target"](np.array([[1.5]])) is not None
