@@ -77,7 +77,7 @@ def test_failed_save_leaves_the_old_file_intact_and_no_temp_file(tmp_path, monke
         raise OSError("disk on fire")
 
     monkeypatch.setattr(fileformat.os, "replace", broken_replace)
-    with pytest.raises(FileFormatError, match="net.json: cannot be written \(disk on fire\)"):
+    with pytest.raises(FileFormatError, match=r"net.json: cannot be written \(disk on fire\)"):
         save_network(Network([2, 4, 2], ["tanh"], seed=2), path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net.json"]
