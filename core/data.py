@@ -43,6 +43,8 @@ class Dataset:
                     f"dataset {self.name!r} has {Y.shape[1]} target column(s) but the network has "
                     f"{n_outputs} output(s)")
             return Y
+        if (self.n_classes or 0) < 2:
+            raise DatasetError(f"dataset {self.name!r} has a single class: there is nothing to classify")
         if n_outputs == self.n_classes:
             return np.eye(n_outputs)[self.y]
         if n_outputs == 1 and self.n_classes == 2:
