@@ -188,9 +188,10 @@ def test_installing_the_example_package_through_the_dialog(qtbot, tmp_path):
                          pip_options=["--no-build-isolation", "--no-deps"])
     dialog.confirm = lambda parent, text: True
     try:
-        with qtbot.waitSignal(dialog.plugins_changed, timeout=180000):
+        with qtbot.waitSignal(dialog.runner.finished, timeout=180000) as finished:
             dialog.install_button.click()
             assert dialog.cancel_button.isEnabled()
+        assert finished.args[0] == 0, dialog.output.toPlainText()[-3000:]
         assert "Successfully installed backprop-swish" in dialog.output.toPlainText()
         host = PluginHost(use_entry_points=True).load()
         assert host.record("swish").source == "entry point"
