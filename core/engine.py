@@ -80,11 +80,15 @@ class Kernel:
         # L = mean over the batch of loss(y, ŷ) (ufunc reductions: this runs every step)
         loss = float(np.add.reduce(self.losses(Y, yhat, a[-1]))) / len(X)
         # ∇a_L = -(y - ŷ) for softmax + CE, times the batch mean's 1/B
-        grad_a = self.loss.gradient(Y, yhat, a[-1]) * (1.0 / len(X))
+        grad_a = self.loss.gradient(Y, yhat, a[-1])
+        single = len(X) == 1  # one sample: no 1/B, and ∇b_k is the row ∇a_k itself
+        if not single:
+            grad_a = grad_a * (1.0 / len(X))
         grads = [None] * (2 * self.depth)
         for k in range(self.depth, 0, -1):
             grads[2 * k - 2] = np.dot(grad_a.T, h[k - 1])  # ∇W_k = ∇a_k h_{k-1}ᵀ, summed over samples
-            grads[2 * k - 1] = np.add.reduce(grad_a, axis=0)  # ∇b_k = ∇a_k, summed over samples
+            # ∇b_k = ∇a_k, summed over samples
+            grads[2 * k - 1] = grad_a[0] if single else np.add.reduce(grad_a, axis=0)
             if k > 1:
                 grad_h = np.dot(grad_a, weights[k - 1])  # ∇h_{k-1} = W_kᵀ ∇a_k
                 grad_a = grad_h * self._dg[k - 2](a[k - 1])  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
