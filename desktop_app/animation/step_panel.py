@@ -43,6 +43,7 @@ class StepPanel(QWidget):
         super().__init__(parent)
         self.document = None
         self.player: StepPlayer | None = None
+        self._stale = False
         self.play_timer = QTimer(self)
         self.play_timer.timeout.connect(self._advance_playing)
         self._build()
@@ -145,10 +146,23 @@ class StepPanel(QWidget):
         self.rebuild(keep_position=False)
 
     def _trace_changed(self) -> None:
+        if not self.isVisible():  # hidden (e.g. tabbed behind Training while it trains): later
+            self._stale = True
+            return
         self.rebuild(keep_position=True)
+
+    def _fresh(self) -> None:
+        """Catch up with a trace that changed while the panel was hidden."""
+        if self._stale:
+            self.rebuild(keep_position=True)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fresh()
 
     def rebuild(self, keep_position: bool = True) -> None:
         """A new player from the document's trace (after an edit, a new example, a new η)."""
+        self._stale = False
         old = self.player.position if (self.player and keep_position) else 0
         trace = self.document.trace if self.document else None
         if trace is None:
@@ -162,6 +176,7 @@ class StepPanel(QWidget):
 
     # -- moving ------------------------------------------------------------------
     def step_forward(self) -> None:
+        self._fresh()
         if self.player is None or self.player.at_end:
             self.pause()
             return
@@ -181,36 +196,42 @@ class StepPanel(QWidget):
             self._show(keep_quiz=True)
 
     def step_back(self) -> None:
+        self._fresh()
         if self.player is not None:
             self.quiz.hide()
             self.player.step_back()
             self._show()
 
     def to_start(self) -> None:
+        self._fresh()
         if self.player is not None:
             self.player.to_start()
             self._show()
 
     def leave(self) -> None:
         """Back to the start (the canvas shows plain values again), e.g. when training moves on."""
+        self._fresh()
         if self.player is not None and self.player.position:
             self.pause()
             self.player.to_start()
             self._show()
 
     def to_end(self) -> None:
+        self._fresh()
         if self.player is not None:
             self.pause()
             self.player.to_end()
             self._show()
 
     def seek(self, position: int) -> None:
+        self._fresh()
         if self.player is not None:
             self.player.seek(position)
             self._show()
 
     def seek_quantity(self, quantity: str) -> None:
         """Jump to right after the step that computes ``quantity`` (e.g. "grad_W2")."""
+        self._fresh()
         if self.player is not None:
             self.seek(self.player.index_of(quantity))
 
@@ -221,6 +242,7 @@ class StepPanel(QWidget):
             self.play()
 
     def play(self) -> None:
+        self._fresh()
         if self.player is None:
             return
         if self.player.at_end:

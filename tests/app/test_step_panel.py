@@ -130,3 +130,14 @@ def test_paths_dialog_shows_three_agreeing_values(qtbot, document):
     report = dialog.report
     assert report.path_sum == pytest.approx(report.matrix_value, abs=1e-15)
     assert dialog.table.item(0, 0).text() == "a_1[3] → a_2[1] → a_3[1] → L"
+
+
+def test_a_hidden_panel_catches_up_when_shown_or_used(qtbot, panel, document):
+    panel.hide()
+    document.network.set_weight(1, 0, 0, 1.0)  # while hidden (training in the other tab)
+    panel.seek_quantity("a1")  # using it catches up at once
+    assert panel.numbers.text().endswith("= [-0.4, -0.1, 5.3]")
+    panel.hide()
+    document.network.set_weight(1, 0, 0, 0.1)
+    panel.show()
+    assert panel.numbers.text().endswith("= [-2.2, -0.1, 5.3]")
