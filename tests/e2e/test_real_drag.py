@@ -5,6 +5,7 @@ Offscreen Qt returns from QDrag.exec() at once, so this runs only under Xvfb
 """
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 
@@ -72,3 +73,11 @@ def test_dragging_dense_layer_from_the_palette_inserts_a_layer(qtbot, host):
     assert len([n for n in view.scene_.neuron_items() if n.k == 1]) == 4
     document.undo_stack.undo()
     assert document.network.sizes == [2, 2]
+    # tear down while the QApplication and the X connection are alive: a late garbage
+    # collection of these Qt wrappers at interpreter exit crashed under xcb
+    window.close()
+    window.deleteLater()
+    document.deleteLater()
+    qtbot.wait(50)
+    del window, view, palette, document, row
+    gc.collect()
