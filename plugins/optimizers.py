@@ -14,6 +14,7 @@ This module needs only NumPy and pluggy, like any third-party plugin.
 
 from __future__ import annotations
 
+import abc
 import math
 
 import numpy as np
@@ -41,7 +42,7 @@ _RULES = {
 }
 
 
-class Optimizer:
+class Optimizer(abc.ABC):
     """Base class: hyperparameter checking and lazily created per-parameter state.
 
     Parameters
@@ -111,6 +112,7 @@ class Optimizer:
                 state[i] = [np.zeros_like(p) for _ in range(self.n_buffers)] + [0]
         return state
 
+    @abc.abstractmethod
     def step(self, params, grads):
         """Update every parameter in place from its gradient.
 
@@ -121,7 +123,6 @@ class Optimizer:
         grads : list of numpy.ndarray
             Gradients, same order and shapes as `params`.
         """
-        raise NotImplementedError
 
 
 class SGD(Optimizer):
