@@ -18,11 +18,11 @@ import time
 
 import numpy as np
 
-from core.data import Dataset
-from core.engine import Kernel
-from core.network import Network
-from core.plugin_manager import PluginHost
-from core.training import TrainConfig, Trainer
+from core.engine.network import Network
+from core.engine.passes import Kernel
+from core.plugin_host.host import PluginHost
+from core.training.data import Dataset
+from core.training.trainer import TrainConfig, Trainer
 
 CASES = [
     # name, sizes, hidden activation, batch, dtype, target ratio

@@ -21,10 +21,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
-from core.data import make_dataset  # noqa: E402
-from core.network import Network  # noqa: E402
-from core.plugin_manager import PluginHost, set_host  # noqa: E402
-from core.training import TrainConfig, Trainer  # noqa: E402
+from core.engine.network import Network  # noqa: E402
+from core.plugin_host.host import PluginHost, set_host  # noqa: E402
+from core.training.data import make_dataset  # noqa: E402
+from core.training.trainer import TrainConfig, Trainer  # noqa: E402
 from desktop_app.launch import application  # noqa: E402
 from desktop_app.main_window import MainWindow  # noqa: E402
 

@@ -12,8 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from core.registry import Activation
-from core.validation import PLUGIN_ERRORS, SAMPLE_POINTS, TOLERANCE
+from core.plugin_host.registry import Activation
+from core.plugin_host.validation import PLUGIN_ERRORS, SAMPLE_POINTS, TOLERANCE
 
 from .animation.typeset import formula_html
 

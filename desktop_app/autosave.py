@@ -18,7 +18,7 @@ import platformdirs
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.fileformat import FileFormatError, load_network, save_network
+from core.io.network_file import FileFormatError, load_network, save_network
 
 PERIOD_MS = 30_000
 DEBOUNCE_MS = 2_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
-from core.network import Network
+from core.engine.network import Network
 
 Snapshot = tuple[list[np.ndarray], list[np.ndarray]]
 

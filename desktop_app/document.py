@@ -12,10 +12,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from core.engine import Trace, run_trace
-from core.network import Network
-from core.plugin_manager import PluginHost
-from core.validation import PLUGIN_ERRORS
+from core.engine.network import Network
+from core.engine.passes import Trace, run_trace
+from core.plugin_host.host import PluginHost
+from core.plugin_host.validation import PLUGIN_ERRORS
 
 
 class Document(QObject):

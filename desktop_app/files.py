@@ -7,8 +7,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from core.fileformat import FileFormatError, example_arrays, load_network, save_network
-from core.network import Network
+from core.engine.network import Network
+from core.io.network_file import (
+    FileFormatError,
+    example_arrays,
+    load_network,
+    save_network,
+)
 
 from .settings import add_recent_file, recent_files
 

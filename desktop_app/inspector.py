@@ -6,16 +6,25 @@ Every edit is an undo command on the Document; every value shown comes from
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QPushButton, QSpinBox,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.network import MAX_WIDTH
+from core.engine.network import MAX_WIDTH
 
+from .activation_view import ActivationView
+from .animation.typeset import formula_html
 from .canvas import names
 from .canvas.selection import Selection
 from .commands import SetActivation, SetBias, SetLoss, SetWeight, SetWidth
-from .activation_view import ActivationView
-from .animation.typeset import formula_html
 
 PARAM_RANGE = 1e6
 

@@ -46,7 +46,7 @@ def run_gui(file: str | None, safe_mode: bool = False) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from core.plugin_manager import PluginHost, set_host
+    from core.plugin_host.host import PluginHost, set_host
 
     from .main_window import MainWindow
 

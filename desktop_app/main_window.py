@@ -9,22 +9,21 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
-from core.fileformat import FileFormatError, example_arrays
-from core.network import Network
-from core.plugin_manager import PluginHost
+from core.engine.network import Network
+from core.io.network_file import FileFormatError, example_arrays
+from core.plugin_host.host import PluginHost
 
 from . import autosave
 from .actions import build_actions
-from .document import Document
-from .files import FileController, new_network
-from .settings import app_settings
-from .training import TrainingPanel, TrainingPlots
-
 from .animation.step_panel import StepPanel
 from .canvas.view import NetworkView
+from .document import Document
+from .files import FileController, new_network
 from .inspector import Inspector
 from .palette import Palette
 from .plugins_ui import PluginsController
+from .settings import app_settings
+from .training import TrainingPanel, TrainingPlots
 from .welcome import WelcomeCard
 
 APP_NAME = "Backprop Studio"

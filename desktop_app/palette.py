@@ -9,12 +9,19 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QDrag, QIcon, QPainter, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, QLabel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.registry import Registry
+from core.plugin_host.registry import Registry
+from core.plugin_host.validation import PLUGIN_ERRORS
 
 from .mime import make_mime
-from core.validation import PLUGIN_ERRORS
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ICON_SIZE = QSize(34, 22)

@@ -18,14 +18,33 @@ from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDialog, QDialogButtonBox,
-                               QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core import plugin_install, plugin_settings
-from core.plugin_manager import PluginHost, PluginRecord
-from core.registry import SINGULAR
+from core.plugin_host import install as plugin_install
+from core.plugin_host import settings as plugin_settings
+from core.plugin_host.host import PluginHost, PluginRecord
+from core.plugin_host.registry import SINGULAR
 
 from .activation_view import ActivationView
 from .plugin_install import ProcessRunner
@@ -399,7 +418,7 @@ class PluginDialog(QDialog):
         self.set_plugin_enabled(record.name, enabled)
 
     def set_plugin_enabled(self, name: str, enabled: bool) -> None:
-        """Remember the choice (core.plugin_settings) and emit :attr:`plugins_changed`."""
+        """Remember the choice (core.plugin_host.settings) and emit :attr:`plugins_changed`."""
         plugin_settings.set_enabled(name, enabled)
         self._set_status(f"{name} {'enabled' if enabled else 'disabled'}.")
         self.plugins_changed.emit()

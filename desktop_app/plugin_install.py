@@ -1,6 +1,6 @@
 """Run pip in a separate process and stream its output (the plugin manager's Install…).
 
-The command comes from :mod:`core.plugin_install`; this module only runs it with a
+The command comes from :mod:`core.plugin_host.install`; this module only runs it with a
 QProcess so the window stays responsive, forwards every chunk of output as it arrives,
 and can be cancelled.
 """

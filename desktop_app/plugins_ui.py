@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QProcess
 from PySide6.QtWidgets import QPushButton
 
-from core.plugin_manager import set_host
+from core.plugin_host.host import set_host
 
 from .plugin_dialog import PluginDialog, failure_summary
 

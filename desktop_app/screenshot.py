@@ -50,8 +50,8 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
                     step: str | None = None, welcome: bool = False) -> Path:
     """Build the window with ``file`` offscreen, show values, optionally train, grab it to ``output``."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
-    from core.fileformat import example_arrays, load_network
-    from core.plugin_manager import PluginHost, set_host
+    from core.io.network_file import example_arrays, load_network
+    from core.plugin_host.host import PluginHost, set_host
 
     from .launch import application
     from .main_window import MainWindow

@@ -30,7 +30,7 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def host():
     """A plugin host with the built-in plugins only (no entry points, no plugin folder)."""
-    from core.plugin_manager import PluginHost, set_host
+    from core.plugin_host.host import PluginHost, set_host
 
     loaded = PluginHost(safe_mode=True).load()
     set_host(loaded)
@@ -46,7 +46,7 @@ def registry(host):
 @pytest.fixture
 def textbook():
     """(network, extras) of the worked example of MATH.md."""
-    from core.fileformat import load_network
+    from core.io.network_file import load_network
 
     return load_network(TEXTBOOK)
 

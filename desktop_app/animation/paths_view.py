@@ -3,11 +3,18 @@ the matrix form's value and a finite-difference estimate."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
-from core.explain import number
-from core.paths import PathError, PathReport, weight_paths
+from core.stepthrough.explain import number
+from core.stepthrough.paths import PathError, PathReport, weight_paths
 
 
 def path_rows(report: PathReport) -> list[tuple[str, str, str]]:

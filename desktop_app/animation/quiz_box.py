@@ -3,10 +3,18 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.quiz import Question, grade, pick_question
-from core.steps import Step
+from core.stepthrough.quiz import Question, grade, pick_question
+from core.stepthrough.steps import Step
 
 
 class QuizBox(QWidget):

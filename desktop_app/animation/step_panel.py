@@ -12,13 +12,24 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel,
-                               QSlider, QStyle, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.explain import Explanation, explain
-from core.highlight import Highlight, highlight
-from core.player import GRANULARITIES, StepPlayer
-from core.steps import Step
+from core.stepthrough.explain import Explanation, explain
+from core.stepthrough.highlight import Highlight, highlight
+from core.stepthrough.player import GRANULARITIES, StepPlayer
+from core.stepthrough.steps import Step
 
 from .quiz_box import QuizBox
 from .typeset import formula_pixmap

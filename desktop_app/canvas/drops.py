@@ -10,8 +10,8 @@ from typing import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from core.network import Network
-from core.registry import Registry
+from core.engine.network import Network
+from core.plugin_host.registry import Registry
 
 from ..commands import InsertLayer, SetActivation, SetLoss
 from ..mime import parse_item_id

@@ -17,9 +17,14 @@ from typing import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem,
-                               QGraphicsSimpleTextItem, QStyleOptionGraphicsItem,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from .edges import HIGHLIGHT, NEGATIVE, NEUTRAL, POSITIVE
 from .layout import BOX_WIDTH, NEURON_RADIUS, LayerGeometry

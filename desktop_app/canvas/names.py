@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.network import Network
+from core.engine.network import Network
 
 OUTPUT_FUNCTIONS = {
     "softmax_cross_entropy": "softmax",

@@ -10,9 +10,15 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QTransform, QUndoCommand
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QInputDialog, QMenu, QToolTip
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QInputDialog,
+    QMenu,
+    QToolTip,
+)
 
-from core.network import MAX_WIDTH
+from core.engine.network import MAX_WIDTH
 
 from ..commands import MoveLayer, RemoveLayer, SetWidth
 from . import names

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel
 from ..mime import item_id_from_mime, parse_item_id
 from .drops import DropPlan, plan_drop
 from .layout import insertion_x
-from .step_overlay import StepOverlay
 from .scene import NetworkScene
+from .step_overlay import StepOverlay
 
 MESSAGE_MS = 2200
 MIN_SCALE, MAX_SCALE = 0.1, 4.0

@@ -6,8 +6,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QWidget
 
-from core.data import Dataset
-from core.engine import Kernel
+from core.engine.passes import Kernel
+from core.training.data import Dataset
 
 GRID = 60
 CLASS_COLOURS = np.array([[232, 115, 26], [31, 111, 180], [60, 160, 70], [150, 80, 170],

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
-from core.network import Network
+from core.engine.network import Network
 
 MERGE_ID = 0x7261  # consecutive training runs merge into one undo step
 

@@ -7,12 +7,21 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QInputDialog, QSpinBox, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QSpinBox,
+    QWidget,
+)
 
-from core.data import Dataset, DatasetError, load_csv_dataset, make_dataset
-from core.registry import Registry
-from core.training import TrainConfig
+from core.plugin_host.registry import Registry
+from core.training.data import Dataset, DatasetError, load_csv_dataset, make_dataset
+from core.training.trainer import TrainConfig
 
 CSV_ITEM = "CSV file…"
 LABELS = {"lr": "Learning rate", "momentum": "Momentum", "beta1": "β₁", "beta2": "β₂",

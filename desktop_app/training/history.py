@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.training import EpochReport, StepReport
+from core.training.trainer import EpochReport, StepReport
 
 
 class Growing:

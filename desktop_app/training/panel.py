@@ -12,13 +12,21 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QStyle,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.data import Dataset, DatasetError
-from core.engine import Kernel
-from core.network import NetworkError
-from core.validation import PLUGIN_ERRORS
+from core.engine.network import NetworkError
+from core.engine.passes import Kernel
+from core.plugin_host.validation import PLUGIN_ERRORS
+from core.training.data import Dataset, DatasetError
 
 from .command import ParametersCommand, parameters_of
 from .form import TrainingForm

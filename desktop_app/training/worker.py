@@ -21,11 +21,17 @@ from typing import Iterator
 from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThread, Signal
 from superqt.utils import GeneratorWorker
 
-from core.data import Dataset
-from core.network import Network
-from core.registry import Registry
-from core.validation import PLUGIN_ERRORS
-from core.training import EpochReport, StepReport, TrainConfig, Trainer, TrainingDiverged
+from core.engine.network import Network
+from core.plugin_host.registry import Registry
+from core.plugin_host.validation import PLUGIN_ERRORS
+from core.training.data import Dataset
+from core.training.trainer import (
+    EpochReport,
+    StepReport,
+    TrainConfig,
+    Trainer,
+    TrainingDiverged,
+)
 
 from .pacing import TrainingPace
 

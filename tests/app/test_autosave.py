@@ -8,9 +8,10 @@ import sys
 import numpy as np
 import pytest
 
-from core.fileformat import save_network
-from core.network import Network
-from desktop_app import autosave, files as files_module
+from core.engine.network import Network
+from core.io.network_file import save_network
+from desktop_app import autosave
+from desktop_app import files as files_module
 from desktop_app.main_window import MainWindow
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent
 from PySide6.QtWidgets import QApplication
 
-from core.network import Network
+from core.engine.network import Network
 from desktop_app.canvas import NetworkView, Selection
 from desktop_app.canvas.synthetic import drag_and_drop, gap_point, layer_point
 from desktop_app.document import Document
@@ -172,8 +172,8 @@ def test_move_layer_by_dragging_the_header(make_view, qtbot):
     start = layer_point(view, 1, header=True)
     end = layer_point(view, 2, header=True)
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
-    from PySide6.QtGui import QMouseEvent
     from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
     for x in range(start.x(), end.x() + 1, 20):
         move = QMouseEvent(QEvent.Type.MouseMove, QPointF(x, start.y()), view.viewport().mapToGlobal(QPointF(x, start.y())),
                            Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from core.fileformat import example_arrays
-from core.network import Network
+from core.engine.network import Network
+from core.io.network_file import example_arrays
 from desktop_app.canvas import NetworkView
 from desktop_app.canvas.edges import MAX_PEN, MIN_PEN, NEGATIVE, POSITIVE
 from desktop_app.document import Document

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from core.fileformat import example_arrays
+from core.io.network_file import example_arrays
 from desktop_app.canvas import NetworkView, Selection
 from desktop_app.document import Document
 from desktop_app.inspector import Inspector
@@ -122,7 +122,7 @@ def test_selection_cleared_when_its_layer_goes(setup):
 
 
 def test_set_document_swaps(setup, qtbot, host):
-    from core.network import Network
+    from core.engine.network import Network
     document, view, inspector = setup
     other = Document(Network([2, 2], [], "squared_error"), host)
     view.set_document(other)

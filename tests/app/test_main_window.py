@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from core.fileformat import example_arrays, load_network
-from core.network import Network
+from core.engine.network import Network
+from core.io.network_file import example_arrays, load_network
 from desktop_app import files as files_module
 from desktop_app.main_window import MainWindow
 

@@ -11,7 +11,7 @@ import sys
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from core.network import Network
+from core.engine.network import Network
 from desktop_app.canvas import NetworkView
 from desktop_app.canvas.items import ButtonItem, LayerItem, NeuronItem
 from desktop_app.document import Document

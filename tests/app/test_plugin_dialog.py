@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from core import plugin_settings
-from core.plugin_manager import PluginHost, user_plugin_dir
+from core.plugin_host import settings as plugin_settings
+from core.plugin_host.host import PluginHost, user_plugin_dir
 from desktop_app.plugin_dialog import PluginDialog, failure_summary
 from desktop_app.plugin_install import ProcessRunner
 
@@ -169,7 +169,7 @@ def test_the_runner_streams_output_and_can_be_cancelled(qtbot):
 
 def test_a_failing_pip_is_reported_and_nothing_is_reloaded(qtbot, plugin_dir, monkeypatch):
     dialog = make_dialog(qtbot)
-    from core import plugin_install
+    from core.plugin_host import install as plugin_install
     monkeypatch.setattr(plugin_install, "pip_command",
                         lambda args: [sys.executable, "-c", "import sys; print('no luck'); sys.exit(3)"])
     with qtbot.assertNotEmitted(dialog.plugins_changed):

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from core.fileformat import example_arrays
-from core.highlight import highlight
+from core.io.network_file import example_arrays
+from core.stepthrough.highlight import highlight
 from desktop_app.animation.step_panel import StepPanel
 from desktop_app.canvas.step_overlay import READ, WRITE
 from desktop_app.canvas.view import NetworkView

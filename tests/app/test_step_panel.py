@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from core.explain import explain
-from core.fileformat import example_arrays
+from core.io.network_file import example_arrays
+from core.stepthrough.explain import explain
 from desktop_app.animation.paths_view import PathsDialog
 from desktop_app.animation.step_panel import StepPanel
 from desktop_app.document import Document

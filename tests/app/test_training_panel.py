@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from core.network import Network
+from core.engine.network import Network
 from desktop_app import files as files_module
 from desktop_app.main_window import MainWindow
 from desktop_app.training.boundary import GRID

@@ -5,11 +5,19 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QUndoStack
 
-from core.network import Network
+from core.engine.network import Network
 from desktop_app.canvas import NetworkView
 from desktop_app.canvas.synthetic import drag_and_drop, gap_point, layer_point
-from desktop_app.commands import (InsertLayer, MoveLayer, RemoveLayer, SetActivation, SetBias, SetLoss,
-                                  SetWeight, SetWidth)
+from desktop_app.commands import (
+    InsertLayer,
+    MoveLayer,
+    RemoveLayer,
+    SetActivation,
+    SetBias,
+    SetLoss,
+    SetWeight,
+    SetWidth,
+)
 from desktop_app.document import Document
 
 

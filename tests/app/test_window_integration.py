@@ -6,7 +6,7 @@ import textwrap
 import pytest
 from PySide6.QtCore import Qt
 
-from core.plugin_manager import PluginHost
+from core.plugin_host.host import PluginHost
 from desktop_app import files as files_module
 from desktop_app.animation.paths_view import PathsDialog
 from desktop_app.canvas.selection import Selection
@@ -149,8 +149,8 @@ def test_disabling_a_plugin_removes_its_items_from_the_palette_and_persists(qtbo
 
 def test_a_network_whose_plugin_is_missing_opens_with_the_layer_marked(qtbot, make_window, host, tmp_path,
                                                                        monkeypatch):
-    from core.fileformat import save_network
-    from core.network import Network
+    from core.engine.network import Network
+    from core.io.network_file import save_network
 
     path = tmp_path / "uses-swish.json"
     save_network(Network([2, 3, 3, 2], ["tanh", "swish"], seed=1), path)  # swish: no plugin loaded

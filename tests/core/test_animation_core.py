@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.engine import run_trace
-from core.explain import array_text, explain, number
-from core.highlight import highlight
-from core.network import Network
-from core.paths import PathError, weight_paths
-from core.player import StepPlayer
-from core.quiz import Question, grade, pick_question
-from core.steps import all_steps, update_steps
+from core.engine.network import Network
+from core.engine.passes import run_trace
+from core.stepthrough.explain import array_text, explain, number
+from core.stepthrough.highlight import highlight
+from core.stepthrough.paths import PathError, weight_paths
+from core.stepthrough.player import StepPlayer
+from core.stepthrough.quiz import Question, grade, pick_question
+from core.stepthrough.steps import all_steps, update_steps
 
 ROOT = Path(__file__).resolve().parents[2]
 

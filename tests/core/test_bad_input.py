@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.data import DatasetError, make_dataset
-from core.engine import ShapeError, run_trace
-from core.fileformat import FileFormatError, load_network, save_network
-from core.network import Network
-from core.paths import PathError, weight_paths
-from core.plugin_manager import PluginHost
-from core.training import OptimizerError, TrainConfig, Trainer
+from core.engine.network import Network
+from core.engine.passes import ShapeError, run_trace
+from core.io.network_file import FileFormatError, load_network, save_network
+from core.plugin_host.host import PluginHost
+from core.stepthrough.paths import PathError, weight_paths
+from core.training.data import DatasetError, make_dataset
+from core.training.trainer import OptimizerError, TrainConfig, Trainer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).parent / "backprop-studio"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.csv_dataset import CSVDatasetError, load_csv, load_csv_text
+from core.io.csv_dataset import CSVDatasetError, load_csv, load_csv_text
 
 GOOD = """sepal,petal,species
 5.1,1.4,setosa

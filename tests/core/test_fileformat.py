@@ -8,12 +8,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import fileformat
-from core.fileformat import (FORMAT_NAME, FORMAT_VERSION, FileFormatError, example_arrays, load_network,
-                             network_to_dict, save_network)
-from core.network import Network
+from core.engine.network import Network
+from core.io import network_file as fileformat
+from core.io.network_file import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    FileFormatError,
+    example_arrays,
+    load_network,
+    network_to_dict,
+    save_network,
+)
 
-CORE = Path(fileformat.__file__).resolve().parent
+CORE = Path(fileformat.__file__).resolve().parents[1]
 
 
 def awkward_network() -> Network:
@@ -253,5 +260,5 @@ def test_metadata_text_with_brackets_round_trips(tmp_path):
 def test_the_textbook_file_is_written_as_saved(tmp_path, textbook):
     network, extras = textbook
     save_network(network, tmp_path / "t.json", **extras)
-    root = Path(fileformat.__file__).resolve().parents[1]
+    root = Path(fileformat.__file__).resolve().parents[2]
     assert (tmp_path / "t.json").read_bytes() == (root / "resources/examples/textbook.json").read_bytes()

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from core.engine import run_trace
-from core.gradcheck import GradientEntry, gradient_check, numeric_derivative
-from core.network import Network
-from core.registry import Activation, Registry
+from core.engine.gradcheck import GradientEntry, gradient_check, numeric_derivative
+from core.engine.network import Network
+from core.engine.passes import run_trace
+from core.plugin_host.registry import Activation, Registry
 
 KINKED = {"relu", "leaky_relu"}  # g' jumps at 0: sample only away from the kink
 LOSSES = ["softmax_cross_entropy", "squared_error", "binary_cross_entropy"]
@@ -64,7 +64,7 @@ def test_gradient_check_random_architectures(registry, data, widths, loss, batch
 
 def test_gradient_check_catches_a_wrong_derivative():
     """The check can fail: a derivative that lies gives a large error."""
-    from core.plugin_manager import PluginHost
+    from core.plugin_host.host import PluginHost
 
     host = PluginHost(safe_mode=True).load()
     registry = Registry()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.network import MAX_WIDTH, Network, NetworkError
+from core.engine.network import MAX_WIDTH, Network, NetworkError
 
 
 class Recorder:

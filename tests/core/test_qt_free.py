@@ -42,10 +42,10 @@ BLOCKED_RUN = textwrap.dedent(r"""
             importlib.import_module(info.name)
             imported.append(info.name)
 
-    from core.plugin_manager import PluginHost
-    from core.fileformat import load_network
-    from core.engine import run_trace
-    from core.steps import all_steps
+    from core.plugin_host.host import PluginHost
+    from core.io.network_file import load_network
+    from core.engine.passes import run_trace
+    from core.stepthrough.steps import all_steps
 
     host = PluginHost(safe_mode=True).load()
     failed = [r.name for r in host.records if r.state != "loaded"]
@@ -58,6 +58,12 @@ BLOCKED_RUN = textwrap.dedent(r"""
 """)
 
 
+def module_name(path: Path) -> str:
+    """core/engine/passes.py -> core.engine.passes; core/cli/__init__.py -> core.cli"""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def test_core_and_plugins_import_and_trace_with_qt_blocked(tmp_path):
     code = BLOCKED_RUN.format(blocked=QT_NAMES[:4],
                               textbook=str(ROOT / "resources" / "examples" / "textbook.json"))
@@ -66,10 +72,10 @@ def test_core_and_plugins_import_and_trace_with_qt_blocked(tmp_path):
                             env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    expected_modules = {f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__init__"}
-    expected_modules |= {f"plugins.{p.stem}" for p in (ROOT / "plugins").glob("*.py") if p.stem != "__init__"}
+    expected_modules = {module_name(p) for p in (ROOT / "core").rglob("*.py")}
+    expected_modules |= {module_name(p) for p in (ROOT / "plugins").rglob("*.py")}
     assert expected_modules <= set(report["imported"])
-    assert {"core.engine", "core.cli", "plugins.activations", "plugins.losses"} <= set(report["imported"])
+    assert {"core.engine.passes", "core.cli", "plugins.activations", "plugins.losses"} <= set(report["imported"])
     assert report["failed"] == []
     assert round(report["loss"], 4) == 0.4391  # MATH.md
     assert report["steps"] == 19

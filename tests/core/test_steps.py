@@ -7,9 +7,15 @@ import re
 import numpy as np
 import pytest
 
-from core.engine import run_trace
-from core.network import Network
-from core.steps import all_steps, backward_steps, forward_steps, sub, to_jsonable
+from core.engine.network import Network
+from core.engine.passes import run_trace
+from core.stepthrough.steps import (
+    all_steps,
+    backward_steps,
+    forward_steps,
+    sub,
+    to_jsonable,
+)
 
 
 def expected_order(L: int) -> list[str]:

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from core.engine import run_trace
+from core.engine.passes import run_trace
 
 X = [2, 5, 3]
 Y = [1, 0]

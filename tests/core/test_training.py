@@ -7,10 +7,17 @@ import time
 import numpy as np
 import pytest
 
-from core.data import Dataset, DatasetError, make_dataset
-from core.engine import run_trace
-from core.network import Network
-from core.training import (EpochReport, StepReport, TrainConfig, Trainer, TrainingDiverged, accuracy)
+from core.engine.network import Network
+from core.engine.passes import run_trace
+from core.training.data import Dataset, DatasetError, make_dataset
+from core.training.trainer import (
+    EpochReport,
+    StepReport,
+    TrainConfig,
+    Trainer,
+    TrainingDiverged,
+    accuracy,
+)
 
 
 def wait_until(condition, timeout: float = 10.0) -> bool:

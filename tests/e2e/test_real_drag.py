@@ -35,7 +35,7 @@ def palette_entry_center(palette: Palette, item_id: str) -> QPoint:
 def test_dragging_dense_layer_from_the_palette_inserts_a_layer(qtbot, host):
     if shutil.which("xdotool") is None:
         pytest.fail("xdotool is missing: scripts/setup installs it")
-    from core.network import Network
+    from core.engine.network import Network
 
     document = Document(Network([2, 2], [], seed=0), host)
     window = QWidget()

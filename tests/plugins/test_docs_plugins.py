@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
 
-from core.data import make_dataset
-from core.gradcheck import gradient_check
-from core.network import Network
-from core.plugin_manager import PluginHost
-from core.training import TrainConfig, Trainer
+from core.engine.gradcheck import gradient_check
+from core.engine.network import Network
+from core.plugin_host.host import PluginHost
+from core.training.data import make_dataset
+from core.training.trainer import TrainConfig, Trainer
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 BLOCK = re.compile(r"<!-- file: (?P<name>\S+) -->\s*```\w*\n(?P<code>.*?)```", re.S)

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
-from core.data import make_dataset
-from core.gradcheck import gradient_check
-from core.network import Network
-from core.plugin_manager import PluginHost
-from core.training import TrainConfig, Trainer
+from core.engine.gradcheck import gradient_check
+from core.engine.network import Network
+from core.plugin_host.host import PluginHost
+from core.training.data import make_dataset
+from core.training.trainer import TrainConfig, Trainer
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plugins" / "backprop-swish"
 

@@ -8,8 +8,8 @@ import types
 import pluggy
 import pytest
 
-from core.plugin_manager import BUILTIN_MODULES, PluginHost
-from core.registry import RegistryError
+from core.plugin_host.host import BUILTIN_MODULES, PluginHost
+from core.plugin_host.registry import RegistryError
 
 hookimpl = pluggy.HookimplMarker("backprop_studio")
 

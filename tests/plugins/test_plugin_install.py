@@ -1,13 +1,13 @@
-"""core.plugin_install: what installing or removing a target means (shared by CLI and dialog)."""
+"""core.plugin_host.install: what installing or removing a target means (shared by CLI and dialog)."""
 from __future__ import annotations
 
 import sys
 
 import pytest
 
-from core import plugin_install
-from core.plugin_install import InstallError, plan_install, plan_uninstall
-from core.plugin_manager import PluginHost, user_plugin_dir
+from core.plugin_host import install as plugin_install
+from core.plugin_host.host import PluginHost, user_plugin_dir
+from core.plugin_host.install import InstallError, plan_install, plan_uninstall
 
 
 def test_a_py_file_is_copied_into_the_plugin_folder(tmp_path):

@@ -1,4 +1,4 @@
-"""Enable/disable is remembered across runs (core.plugin_settings) and honoured by the host."""
+"""Enable/disable is remembered across runs (core.plugin_host.settings) and honoured by the host."""
 from __future__ import annotations
 
 import json
@@ -6,8 +6,9 @@ import textwrap
 
 import pytest
 
-from core import cli, plugin_settings
-from core.plugin_manager import PluginHost, set_host, user_plugin_dir
+from core import cli
+from core.plugin_host import settings as plugin_settings
+from core.plugin_host.host import PluginHost, set_host, user_plugin_dir
 
 SOFTSIGN = """
 import numpy as np, pluggy

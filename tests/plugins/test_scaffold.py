@@ -5,13 +5,13 @@ import importlib.util
 import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from core import cli
-from core.scaffold import ScaffoldError, plugin_names, scaffold_plugin
+from core.plugin_host.scaffold import ScaffoldError, plugin_names, scaffold_plugin
 
 
 def fake_install(project: Path, site: Path) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .plugin_manager import ENTRY_POINT_GROUP, user_plugin_dir
+from core.plugin_host.host import ENTRY_POINT_GROUP, user_plugin_dir
 
 
 class InstallError(ValueError):

@@ -16,12 +16,11 @@ from typing import Iterator
 import numpy as np
 from psygnal import Signal
 
-from .data import Dataset
-from .engine import Kernel, run_trace
-from .network import Network
-from .registry import Registry
-from .steps import all_steps
-
+from core.engine.network import Network
+from core.engine.passes import Kernel, run_trace
+from core.plugin_host.registry import Registry
+from core.stepthrough.steps import all_steps
+from core.training.data import Dataset
 
 MAX_STEP_HISTORY = 100_000
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .registry import Registry
-from .validation import PLUGIN_ERRORS
+from core.plugin_host.registry import Registry
+from core.plugin_host.validation import PLUGIN_ERRORS
 
 
 class DatasetError(ValueError):
@@ -114,7 +114,7 @@ def make_dataset(registry: Registry, name: str, *, n_samples: int | None = None,
 
 def load_csv_dataset(path: str, target: str | int, *, task: str = "classification") -> Dataset:
     """A dataset from a CSV file (numeric columns; the target column named)."""
-    from .csv_dataset import load_csv
+    from core.io.csv_dataset import load_csv
 
     X, y, features, classes = load_csv(path, target, task=task)
     n_classes = len(classes) if task == "classification" else None

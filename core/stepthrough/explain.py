@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import Trace
-from .steps import Step
+from core.engine.passes import Trace
+from core.stepthrough.steps import Step
 
 OUTPUT_NAMES = {"softmax_cross_entropy": "softmax", "squared_error": "identity",
                 "binary_cross_entropy": "sigmoid"}

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import Kernel, Trace
-from .gradcheck import numeric_derivative
-from .registry import Registry
+from core.engine.gradcheck import numeric_derivative
+from core.engine.passes import Kernel, Trace
+from core.plugin_host.registry import Registry
 
 MAX_PATHS = 5000  # listed one by one; beyond this only the count and the sum are given
 MAX_WALK = 50_000  # paths summed one by one at most (about half a second)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import pytest
 
 if TYPE_CHECKING:  # imported lazily: this module is loaded by every pytest run
-    from core.plugin_manager import PluginHost
+    from core.plugin_host.host import PluginHost
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def plugin_host() -> Iterator["PluginHost"]:
     Add your plugin with ``plugin_host.add_plugin(module, name)``; it is also the
     process-wide host (``core.plugin_manager.get_host()``) for the test's duration.
     """
-    from core import plugin_manager
+    from core.plugin_host import host as plugin_manager
 
     previous = plugin_manager._default_host
     host = plugin_manager.PluginHost(safe_mode=True, disabled=()).load()

@@ -13,14 +13,22 @@ from pathlib import Path
 
 import numpy as np
 
-from . import plugin_install, plugin_manager, plugin_settings
-from .data import Dataset, DatasetError, load_csv_dataset, make_dataset
-from .engine import ShapeError, run_trace
-from .fileformat import FileFormatError, example_arrays, load_network, network_to_dict, save_network
-from .network import Network, NetworkError
-from .registry import RegistryError
-from .steps import all_steps, to_jsonable
-from .training import TrainConfig, Trainer, TrainingDiverged
+from core.engine.network import Network, NetworkError
+from core.engine.passes import ShapeError, run_trace
+from core.io.network_file import (
+    FileFormatError,
+    example_arrays,
+    load_network,
+    network_to_dict,
+    save_network,
+)
+from core.plugin_host import host as plugin_manager
+from core.plugin_host import install as plugin_install
+from core.plugin_host import settings as plugin_settings
+from core.plugin_host.registry import RegistryError
+from core.stepthrough.steps import all_steps, to_jsonable
+from core.training.data import Dataset, DatasetError, load_csv_dataset, make_dataset
+from core.training.trainer import TrainConfig, Trainer, TrainingDiverged
 
 PROG = "backprop-studio"
 # The errors a user can cause; each becomes one line on stderr.
@@ -332,7 +340,7 @@ def run_pip(command: list[str]) -> int:
 
 
 def new_plugin_project(name: str, output: str) -> int:
-    from .scaffold import scaffold_plugin
+    from core.plugin_host.scaffold import scaffold_plugin
 
     project = scaffold_plugin(name, output)
     print(f"wrote {project}: install it with `backprop-studio plugins install {project}` "

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import Kernel, as_batch, run_trace
-from .network import Network
-from .registry import Registry
+from core.engine.network import Network
+from core.engine.passes import Kernel, as_batch, run_trace
+from core.plugin_host.registry import Registry
 
 
 @dataclass

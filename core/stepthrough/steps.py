@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import Trace
+from core.engine.passes import Trace
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Network
-from .registry import Activation, Loss, Registry
+from core.engine.network import Network
+from core.plugin_host.registry import Activation, Loss, Registry
 
 
 class ShapeError(ValueError):

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from psygnal import Signal
 
-from .engine import Trace
-from .steps import Step, all_steps, update_steps
+from core.engine.passes import Trace
+from core.stepthrough.steps import Step, all_steps, update_steps
 
 GRANULARITIES = ("equation", "layer", "pass")
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .steps import Step
+from core.stepthrough.steps import Step
 
 ABSOLUTE = 5e-4  # an answer rounded to 3 decimals counts
 RELATIVE = 0.01

@@ -60,7 +60,7 @@ def plugin_names(name: str) -> PluginNames:
 
 
 def _builtin_activations() -> set[str]:
-    from .plugin_manager import PluginHost
+    from core.plugin_host.host import PluginHost
 
     return set(PluginHost(safe_mode=True, disabled=()).load().registry.activations)
 

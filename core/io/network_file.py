@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network, NetworkError
+from core.engine.network import Network, NetworkError
 
 FORMAT_NAME = "backprop-studio-network"
 FORMAT_VERSION = 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .steps import Step
+from core.stepthrough.steps import Step
 
 
 @dataclass(frozen=True)

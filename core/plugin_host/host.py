@@ -21,9 +21,10 @@ from typing import Any, Iterable
 import platformdirs
 import pluggy
 
-from . import hookspecs, plugin_settings
-from .registry import KINDS, SINGULAR, Registry, RegistryError
-from .validation import CHECKS, PLUGIN_ERRORS
+from core.plugin_host import hookspecs
+from core.plugin_host import settings as plugin_settings
+from core.plugin_host.registry import KINDS, SINGULAR, Registry, RegistryError
+from core.plugin_host.validation import CHECKS, PLUGIN_ERRORS
 
 BUILTIN_MODULES = (
     "plugins.activations",
@@ -94,7 +95,7 @@ class PluginHost:
         self.safe_mode = safe_mode_from_env() if safe_mode is None else safe_mode
         self.plugin_dir = Path(plugin_dir) if plugin_dir is not None else user_plugin_dir()
         self.use_entry_points = use_entry_points
-        # None: the plugins the user disabled (core.plugin_settings), read at each (re)load
+        # None: the plugins the user disabled (core.plugin_host.settings), read at each (re)load
         self._disabled_from_settings = disabled is None
         self.disabled = plugin_settings.load_disabled() if disabled is None else set(disabled)
         self.builtins = tuple(builtins)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .registry import Activation, DatasetSpec, Loss, Optimizer
+from core.plugin_host.registry import Activation, DatasetSpec, Loss, Optimizer
 
 # Sample points for the derivative check, away from 0 where relu-like kinks sit.
 # what a plugin's code may raise that must not stop the program (KeyboardInterrupt still does)
