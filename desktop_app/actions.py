@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 Key = QKeySequence.StandardKey
 
 
-def _action(window: "MainWindow", text: str, slot, shortcut=None, icon=None, tip: str = "") -> QAction:
+def _action(window: MainWindow, text: str, slot, shortcut=None, icon=None, tip: str = "") -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
         action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Key)
@@ -31,7 +31,7 @@ def _action(window: "MainWindow", text: str, slot, shortcut=None, icon=None, tip
     return action
 
 
-def build_actions(window: "MainWindow") -> SimpleNamespace:
+def build_actions(window: MainWindow) -> SimpleNamespace:
     """Create the menu bar and the toolbar; returns the actions by name."""
     files, SP = window.files, QStyle.StandardPixmap
     a = SimpleNamespace()
@@ -113,7 +113,7 @@ def build_actions(window: "MainWindow") -> SimpleNamespace:
     return a
 
 
-def update_recent_menu(window: "MainWindow", menu: QMenu, paths: list[str]) -> None:
+def update_recent_menu(window: MainWindow, menu: QMenu, paths: list[str]) -> None:
     """Fill File ▸ Open Recent with ``paths`` (Ctrl+1 … for the first nine)."""
     menu.clear()
     for number, path in enumerate(paths, start=1):

@@ -10,9 +10,9 @@ import itertools
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import platformdirs
 from PySide6.QtCore import QObject, QTimer

@@ -1,7 +1,8 @@
-"""Every edit of the network as a QUndoCommand on the Qt-free :class:`core.network.Network`.
+"""Every edit of the network as a QUndoCommand on the Qt-free :class:`core.engine.network.Network`.
 
 Old values are read when the command runs (not when it is built), so a command
-built ahead of earlier ones still reverts exactly. Structural edits re-draw weights (fresh Glorot values for new blocks), so each command
+built ahead of earlier ones still reverts exactly. Structural edits re-draw weights
+(fresh Glorot values for new blocks), so each command
 snapshots every W_k and b_k before its first ``redo`` and after it: ``undo`` restores
 the exact previous parameters and a later ``redo`` the exact same new ones.
 """

@@ -76,7 +76,7 @@ class FileController(QObject):
 
     recent_changed = Signal(list)
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
 

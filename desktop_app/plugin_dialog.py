@@ -14,7 +14,7 @@ site-packages) and then emit :attr:`PluginDialog.plugins_changed`.
 from __future__ import annotations
 
 import html
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor

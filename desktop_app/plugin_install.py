@@ -6,7 +6,7 @@ and can be cancelled.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QProcess, Signal
 

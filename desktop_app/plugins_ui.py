@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class PluginsController(QObject):
     """Opens the plugin manager and applies what it changed to every part of the window."""
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.dialog: PluginDialog | None = None

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -212,7 +213,7 @@ def trace_to_json(trace, steps) -> dict:
     network = trace.network
     description = network_to_dict(network)
     forward = {"h0": to_jsonable(trace.h[0])}
-    backward = {}
+    backward: dict[str, Any] = {}
     for step in steps:
         (forward if step.phase == "forward" else backward)[step.quantity] = to_jsonable(step.values)
     return {

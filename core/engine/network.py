@@ -91,7 +91,7 @@ class Network:
     @property
     def activations(self) -> list[str]:
         """The activation of each hidden layer 1 … L-1."""
-        return [layer.activation for layer in self.layers[1:-1]]
+        return [layer.activation for layer in self.layers[1:-1] if layer.activation is not None]
 
     @property
     def depth(self) -> int:
@@ -110,7 +110,7 @@ class Network:
         """[W_1, b_1, …, W_L, b_L], the order optimizers receive."""
         return [p for pair in zip(self.weights, self.biases) for p in pair]
 
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         clone = Network(self.sizes, self.activations, self.loss, seed=self.seed)
         clone.set_parameters([W.copy() for W in self.weights], [b.copy() for b in self.biases])
         return clone

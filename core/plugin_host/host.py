@@ -13,10 +13,11 @@ import importlib.util
 import os
 import sys
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any
 
 import platformdirs
 import pluggy
@@ -105,7 +106,7 @@ class PluginHost:
         self.records: list[PluginRecord] = []
 
     # -- discovery ---------------------------------------------------------------
-    def load(self) -> "PluginHost":
+    def load(self) -> PluginHost:
         """Import and register every plugin; returns self for chaining."""
         for module_name in self.builtins:
             self._import(module_name, "built-in", lambda m=module_name: importlib.import_module(m),
@@ -116,7 +117,7 @@ class PluginHost:
             self._load_files()
         return self
 
-    def reload(self) -> "PluginHost":
+    def reload(self) -> PluginHost:
         """A fresh, loaded host with the same options (after an install or enable/disable).
 
         Returns
@@ -160,7 +161,8 @@ class PluginHost:
                                              phase="discovery", error=str(exc), traceback=traceback.format_exc()))
             return
         for ep in sorted(entry_points, key=lambda e: e.name):
-            version = ep.dist.version if getattr(ep, "dist", None) else ""
+            dist = getattr(ep, "dist", None)
+            version = dist.version if dist is not None else ""
             self._import(ep.name, "entry point", ep.load, location=ep.value, version=version)
 
     def _load_files(self) -> None:

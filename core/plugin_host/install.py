@@ -13,9 +13,9 @@ from __future__ import annotations
 import importlib.metadata
 import shutil
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from core.plugin_host.host import ENTRY_POINT_GROUP, user_plugin_dir
 
@@ -124,8 +124,9 @@ def distribution_of(plugin_name: str) -> str | None:
     except Exception:
         return None
     for ep in entry_points:
-        if ep.name == plugin_name and getattr(ep, "dist", None) is not None:
-            return ep.dist.name
+        dist = getattr(ep, "dist", None)
+        if ep.name == plugin_name and dist is not None:
+            return str(dist.name)
     return None
 
 
@@ -154,7 +155,7 @@ def snapshot() -> dict[str, tuple[str, bool]]:
     except Exception:
         return {}
     return {
-        ep.name: (ep.dist.version if getattr(ep, "dist", None) else "",
+        ep.name: (ep.dist.version if ep.dist is not None else "",
                   ep.value.split(":")[0].strip() in sys.modules)
         for ep in entry_points
     }

@@ -14,8 +14,9 @@ on top of the built-ins, loaded and checked as the app does it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -45,7 +46,7 @@ class ActivationCheck:
         return self.problem is None
 
 
-def activation_check(host: "PluginHost", name: str) -> ActivationCheck:
+def activation_check(host: PluginHost, name: str) -> ActivationCheck:
     """The derivative check result of the activation ``name`` registered in ``host``.
 
     Raises
@@ -62,7 +63,7 @@ def activation_check(host: "PluginHost", name: str) -> ActivationCheck:
 
 
 @pytest.fixture
-def plugin_host() -> Iterator["PluginHost"]:
+def plugin_host() -> Iterator[PluginHost]:
     """A fresh, loaded plugin host with the built-in plugins only.
 
     Add your plugin with ``plugin_host.add_plugin(module, name)``; it is also the
@@ -80,6 +81,6 @@ def plugin_host() -> Iterator["PluginHost"]:
 
 
 @pytest.fixture
-def check_activation(plugin_host: "PluginHost") -> Callable[[str], ActivationCheck]:
+def check_activation(plugin_host: PluginHost) -> Callable[[str], ActivationCheck]:
     """``check_activation(name)``: the derivative check of an activation in ``plugin_host``."""
     return lambda name: activation_check(plugin_host, name)

@@ -1,8 +1,9 @@
 """What the loaded plugins contribute: activations, losses, optimizers and datasets."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

@@ -1,6 +1,9 @@
 """Checks run on every contribution when it is loaded, so no plugin silently teaches wrong math."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from core.plugin_host.registry import Activation, DatasetSpec, Loss, Optimizer
@@ -115,7 +118,7 @@ def check_dataset(spec: DatasetSpec) -> str | None:
     return None
 
 
-CHECKS = {
+CHECKS: dict[str, Callable[[Any], str | None]] = {
     "activations": check_activation,
     "losses": check_loss,
     "optimizers": check_optimizer,

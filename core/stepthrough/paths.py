@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -65,9 +66,9 @@ def weight_paths(trace: Trace, registry: Registry, k: int, i: int, j: int, *,
     net, L = trace.network, trace.depth
     if not (1 <= k <= L and 0 <= i < net.sizes[k] and 0 <= j < net.sizes[k - 1]):
         raise PathError(f"there is no weight W_{k}[{i}, {j}] in a network of sizes {net.sizes}")
-    h = [None if v is None else v[0] for v in trace.h]
+    h: list[Any] = [None if v is None else v[0] for v in trace.h]
     grad_aL = trace.grad_a[L][0]
-    g_prime = [None if v is None else v[0] for v in trace.g_prime]
+    g_prime: list[Any] = [None if v is None else v[0] for v in trace.g_prime]
     report = PathReport(k, i, j, matrix_value=float(trace.grad_W[k][i, j]))
     later = [range(net.sizes[m]) for m in range(k + 1, L + 1)]
     report.path_count = math.prod(net.sizes[m] for m in range(k + 1, L + 1))  # Python int: no overflow

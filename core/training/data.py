@@ -59,7 +59,7 @@ class Dataset:
                 f"dataset {self.name!r} has {self.n_inputs} input feature(s) but the network's input "
                 f"layer is {n_inputs} wide; make the input layer {self.n_inputs} wide")
 
-    def split(self, test_fraction: float, seed: int) -> tuple["Dataset", "Dataset"]:
+    def split(self, test_fraction: float, seed: int) -> tuple[Dataset, Dataset]:
         """A shuffled (train, test) split; test_fraction of 0 gives an empty test set."""
         if not 0 <= test_fraction < 1:
             raise DatasetError("the test fraction must be at least 0 and less than 1")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 from psygnal import Signal
@@ -101,12 +101,12 @@ class Trainer:
         self.optimizer = registry.optimizer(self.config.optimizer).create(**self.config.hyperparameters)
         self.X = train.X.astype(self.dtype)
         self.Y = train.targets(network.sizes[-1]).astype(self.dtype)
+        self.X_test: np.ndarray | None = None
+        self.Y_test: np.ndarray | None = None
         if test is not None and len(test):
             test.check_inputs(network.sizes[0])
             self.X_test = test.X.astype(self.dtype)
             self.Y_test = test.targets(network.sizes[-1]).astype(self.dtype)
-        else:
-            self.X_test = self.Y_test = None
         self.weights = [W.astype(self.dtype) for W in network.weights]
         self.biases = [b.astype(self.dtype) for b in network.biases]
         self.params = [p for pair in zip(self.weights, self.biases) for p in pair]
@@ -148,14 +148,13 @@ class Trainer:
                     if self._stop.is_set():
                         self.finished.emit("stopped")
                         return
-                    report = self.train_on(X[start:start + batch], Y[start:start + batch])
-                    yield report
-                report = self.evaluate()
-                self.history.epochs.append(report)
+                    yield self.train_on(X[start:start + batch], Y[start:start + batch])
+                epoch_report = self.evaluate()
+                self.history.epochs.append(epoch_report)
                 if self.auto_sync:
                     self.sync_network()
-                self.epoch_done.emit(report)
-                yield report
+                self.epoch_done.emit(epoch_report)
+                yield epoch_report
         finally:
             if self.auto_sync:
                 self.sync_network()
@@ -214,7 +213,7 @@ class Trainer:
         """Mean loss and accuracy on the training and test sets with the current parameters."""
         train_loss, train_acc = self.loss_and_accuracy(self.X, self.Y)
         test_loss = test_acc = None
-        if self.X_test is not None:
+        if self.X_test is not None and self.Y_test is not None:
             test_loss, test_acc = self.loss_and_accuracy(self.X_test, self.Y_test)
         return EpochReport(self.epoch, self.step_count, train_loss, train_acc, test_loss, test_acc)
 

@@ -5,8 +5,8 @@ drag move, draws its feedback, and pushes its command on drop.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtGui import QUndoCommand
 

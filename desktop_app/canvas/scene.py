@@ -170,7 +170,7 @@ class NetworkScene(QGraphicsScene):
             if k not in changed:
                 item.geometry = self.layout[k]
                 item.set_extent(self.layout[k].top, self.layout[k].bottom)
-        for k in sorted({m for k in changed for m in (k, k + 1) if 1 <= m < len(sizes)}):
+        for k in sorted({m for c in changed for m in (c, c + 1) if 1 <= m < len(sizes)}):
             self._drop_edges(k)
             self._make_edges(k)
         for k, item in enumerate(self.layer_items):
@@ -205,10 +205,10 @@ class NetworkScene(QGraphicsScene):
             for i in geometry.units:
                 self.neurons[(k, i)].set_value(values.get(i), scale)
 
-    def render(self, painter, target=QRectF(), source=QRectF(), mode=Qt.AspectRatioMode.KeepAspectRatio) -> None:
+    def render(self, painter, target=None, source=None, mode=Qt.AspectRatioMode.KeepAspectRatio) -> None:
         """QGraphicsScene.render, every item painted directly (exports get vectors, not pixmaps)."""
         with uncached(self.items()):
-            super().render(painter, target, source, mode)
+            super().render(painter, target or QRectF(), source or QRectF(), mode)
 
     def _title(self, item: LayerItem, k: int) -> None:
         """The layer's title, marked ⚠ (and the box outlined) when its plugin is missing."""

@@ -211,7 +211,7 @@ class TrainingPanel(QWidget):
         self.plots.update_from(self.history)
         self._update_boundary()
         self.weights_applied.emit()
-        self._show_status("Weights re-initialised from seed %d" % self.form.init_seed.value())
+        self._show_status(f"Weights re-initialised from seed {self.form.init_seed.value()}")
 
     def shutdown(self) -> None:
         """Stop training and the timer (the window is closing)."""
@@ -296,7 +296,7 @@ class TrainingPanel(QWidget):
             full = self.data[0]
             full.check_inputs(sizes[0])
             full.targets(sizes[-1])
-            self._show_status("Ready: press Play to train on %s" % self.form.dataset_name())
+            self._show_status(f"Ready: press Play to train on {self.form.dataset_name()}")
         except DatasetError as exc:
             self._show_error_text(str(exc))
 
@@ -405,7 +405,7 @@ class TrainingPanel(QWidget):
         self._applying = True
         try:
             self.document.undo_stack.push(ParametersCommand(
-                self.network, before, after, "Train (epoch %d)" % self.history.last_epoch, mergeable=True))
+                self.network, before, after, f"Train (epoch {self.history.last_epoch})", mergeable=True))
         finally:
             self._applying = False
         self._start_params = after

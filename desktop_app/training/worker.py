@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import Iterator
+from collections.abc import Iterator
 
 from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThread, Signal
 from superqt.utils import GeneratorWorker

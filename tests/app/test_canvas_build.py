@@ -175,7 +175,8 @@ def test_move_layer_by_dragging_the_header(make_view, qtbot):
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QMouseEvent
     for x in range(start.x(), end.x() + 1, 20):
-        move = QMouseEvent(QEvent.Type.MouseMove, QPointF(x, start.y()), view.viewport().mapToGlobal(QPointF(x, start.y())),
+        point = QPointF(x, start.y())
+        move = QMouseEvent(QEvent.Type.MouseMove, point, view.viewport().mapToGlobal(point),
                            Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(view.viewport(), move)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)

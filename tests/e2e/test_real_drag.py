@@ -79,5 +79,5 @@ def test_dragging_dense_layer_from_the_palette_inserts_a_layer(qtbot, host):
     window.deleteLater()
     document.deleteLater()
     qtbot.wait(50)
-    del window, view, palette, document, row
+    del window, view, palette, row
     gc.collect()
