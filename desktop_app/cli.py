@@ -1,35 +1,56 @@
-"""The console script `backprop-studio`: the GUI, `screenshot`, and the Qt-free commands."""
+"""The console script `backprop-studio`: core's command tree plus `open` (the GUI) and `screenshot`.
+
+``backprop-studio [FILE]`` with no command opens the window: the word ``open`` is implied.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
-from core import cli as core_cli
-
-GUI_COMMANDS = ("screenshot",)
+from core.cli import CORE_COMMANDS, Command, build_parser, run_guarded
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] in core_cli.COMMANDS:
-        return core_cli.main(argv)
-    if argv and argv[0] == "screenshot":
-        from . import screenshot
-
-        return core_cli.run_guarded(lambda: screenshot.main(argv[1:]))
-    if argv and argv[0] in ("-h", "--help"):
-        core_cli.build_parser().print_help()
-        print("\nWith no command, or with a FILE, opens the desktop app.\n"
-              "  screenshot [FILE] -o OUT.png [--size WxH] [--step QUANTITY]   renders the window offscreen\n"
-              "  (see `backprop-studio screenshot --help`)")
-        return 0
-    parser = argparse.ArgumentParser(prog=core_cli.PROG, description="Open the Backprop Studio window.")
+def _configure_open(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", metavar="FILE", help="a network file to open")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
-    args = parser.parse_args(argv)
+
+
+def _open(args: argparse.Namespace) -> int:
     from .launch import run_gui
 
-    return core_cli.run_guarded(lambda: run_gui(args.file, safe_mode=args.safe_mode))
+    return run_gui(args.file, safe_mode=args.safe_mode)
+
+
+def _configure_screenshot(parser: argparse.ArgumentParser) -> None:
+    from . import screenshot
+
+    screenshot.configure(parser)
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    from . import screenshot
+
+    return screenshot.run(args)
+
+
+OPEN = Command("open", "open the desktop app (the default: `backprop-studio [FILE]`)", _configure_open, _open)
+SCREENSHOT = Command("screenshot", "render the window offscreen to a PNG", _configure_screenshot, _screenshot)
+COMMANDS = (OPEN, *CORE_COMMANDS, SCREENSHOT)
+
+
+def with_implied_open(argv: Sequence[str]) -> list[str]:
+    """``[]`` and ``[FILE, …]`` mean ``open …``; a command name or -h/--help is left as it is."""
+    names = {command.name for command in COMMANDS}
+    if argv and (argv[0] in names or argv[0] in ("-h", "--help")):
+        return list(argv)
+    return ["open", *argv]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = with_implied_open(sys.argv[1:] if argv is None else argv)
+    args = build_parser(COMMANDS, epilog="With no command, or with a FILE, opens the desktop app.").parse_args(argv)
+    return run_guarded(lambda: args.run(args))
 
 
 if __name__ == "__main__":

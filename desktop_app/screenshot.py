@@ -20,9 +20,8 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="backprop-studio screenshot",
-                                     description="Render the main window offscreen to a PNG.")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of `backprop-studio screenshot`."""
     parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE), metavar="FILE",
                         help="network file (default: the textbook example)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
@@ -35,7 +34,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show the step player right after the step computing QUANTITY (a1, grad_W2 …)")
     parser.add_argument("--welcome", action="store_true", help="show the start screen")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
-    return parser
 
 
 def _settle(app, seconds: float = 0.3) -> None:
@@ -116,8 +114,7 @@ def _select_something(window) -> None:
     select(Selection("neuron", 1, 0))
 
 
-def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+def run(args: argparse.Namespace) -> int:
     path = take_screenshot(args.file, args.output, args.size, dataset=args.dataset,
                            train_epochs=args.train, safe_mode=args.safe_mode, step=args.step,
                            welcome=args.welcome)

@@ -55,3 +55,21 @@ def test_no_display_prints_one_line_and_exits(tmp_path):
     assert lines == ["backprop-studio: no display found: run it in a desktop session, "
                      "or headless with `xvfb-run -a backprop-studio`"]
     assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
+
+
+def test_one_command_tree_lists_every_command_and_implies_open(capsys):
+    from desktop_app import cli
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--help"])
+    assert done.value.code == 0
+    listed = capsys.readouterr().out
+    for name in ("open", "new", "trace", "train", "plugins", "screenshot"):
+        assert f"    {name}" in listed
+    assert cli.with_implied_open([]) == ["open"]
+    assert cli.with_implied_open(["net.json", "--safe-mode"]) == ["open", "net.json", "--safe-mode"]
+    assert cli.with_implied_open(["trace", "net.json"]) == ["trace", "net.json"]
+    with pytest.raises(SystemExit) as done:  # every command's help comes from the same tree
+        cli.main(["screenshot", "--help"])
+    assert done.value.code == 0
+    assert "usage: backprop-studio screenshot" in capsys.readouterr().out

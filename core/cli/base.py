@@ -1,0 +1,103 @@
+"""What every command shares: the program name, one-line errors, the plugin host, a Command.
+
+Each command module (new, trace, train, plugins) declares one :class:`Command`: its
+arguments and what it does. :mod:`core.cli.parser` puts them in one argparse tree, to
+which the desktop app adds its own commands (``open``, ``screenshot``).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.engine.network import Network, NetworkError
+from core.engine.passes import ShapeError
+from core.io.network_file import FileFormatError
+from core.plugin_host.host import PluginHost
+from core.plugin_host.registry import RegistryError
+from core.training.data import DatasetError
+from core.training.trainer import TrainingDiverged
+
+PROG = "backprop-studio"
+# The errors a user can cause; each becomes one line on stderr.
+USER_ERRORS = (FileFormatError, NetworkError, RegistryError, ShapeError, DatasetError,
+               TrainingDiverged, ValueError, OSError)
+
+
+class CommandError(Exception):
+    """A failure explained in one line."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command of ``backprop-studio``.
+
+    Parameters
+    ----------
+    name, help
+        The word on the command line and its one-line description in ``--help``.
+    configure
+        Adds the command's arguments to its sub-parser.
+    run
+        Does the work with the parsed arguments; returns the exit status.
+    description
+        The longer text of ``backprop-studio NAME --help`` (default: ``help``).
+    """
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    description: str = ""
+
+
+def non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def add_safe_mode(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--safe-mode", action="store_true",
+                        help="load only the built-in plugins (also BACKPROP_STUDIO_SAFE_MODE=1)")
+
+
+def load_host(args: argparse.Namespace) -> PluginHost:
+    """The plugins for one command: built-ins only with --safe-mode."""
+    return PluginHost(safe_mode=True if getattr(args, "safe_mode", False) else None).load()
+
+
+def check_names(network: Network, host: PluginHost) -> None:
+    """Refuse a network whose activations or loss are unknown or flagged."""
+    for name in network.activations:
+        host.registry.activation(name)
+    host.registry.loss(network.loss)
+
+
+def run_guarded(action: Callable[[], int | None]) -> int:
+    """Run ``action``; every failure a user can cause becomes one line on stderr."""
+    try:
+        return action() or 0
+    except BrokenPipeError:  # `backprop-studio trace … | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except CommandError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+    except USER_ERRORS as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit as exc:  # arguments are parsed before this guard: only plugin code exits here
+        print(f"{PROG}: error: a plugin tried to end the program (SystemExit: {exc.code}); "
+              "run `backprop-studio plugins` to see which plugins are loaded, or use --safe-mode",
+              file=sys.stderr)
+    except Exception as exc:  # never a traceback for the user
+        if os.environ.get("BACKPROP_STUDIO_DEBUG"):
+            raise
+        print(f"{PROG}: error: unexpected {type(exc).__name__}: {exc} "
+              "(set BACKPROP_STUDIO_DEBUG=1 to see the traceback)", file=sys.stderr)
+    return 1
