@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
 from core.engine.network import Network  # noqa: E402
-from core.plugin_host.host import PluginHost, set_host  # noqa: E402
+from core.plugin_host.host import PluginHost  # noqa: E402
 from core.training.data import make_dataset  # noqa: E402
 from core.training.trainer import TrainConfig, Trainer  # noqa: E402
 from desktop_app.launch import application  # noqa: E402
@@ -111,7 +111,6 @@ def main() -> None:
     args = parser.parse_args()
     app = application()
     host = PluginHost(safe_mode=True).load()
-    set_host(host)
     window = MainWindow(host, spiral_network(), use_autosave=False, restore_layout=False)
     window.resize(1440, 900)
     window.show()

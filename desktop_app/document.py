@@ -79,10 +79,6 @@ class Document(QObject):
         y = [1.0] + [0.0] * (n_out - 1)
         return x, y
 
-    def set_example(self, x, y) -> None:
-        self.example = (list(map(float, x)), list(map(float, y)))
-        self.recompute_trace()
-
     def recompute_trace(self) -> None:
         """Run the engine on the example; a failure (unknown activation …) is kept as a message."""
         x, y = self.default_example()

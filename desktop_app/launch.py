@@ -46,13 +46,12 @@ def run_gui(file: str | None, safe_mode: bool = False) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from core.plugin_host.host import PluginHost, set_host
+    from core.plugin_host.host import PluginHost
 
     from .main_window import MainWindow
 
     app = application()
     host = PluginHost(safe_mode=True if safe_mode else None).load()
-    set_host(host)
     window = MainWindow(host)
     window.show()
     if file:

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QProcess
 from PySide6.QtWidgets import QPushButton
 
-from core.plugin_host.host import set_host
-
 from .plugin_dialog import PluginDialog, failure_summary
 
 if TYPE_CHECKING:
@@ -54,7 +52,6 @@ class PluginsController(QObject):
         """Load the plugins afresh and show what they offer now, without a restart."""
         window = self.window
         host = window.host.reload()
-        set_host(host)
         window.host = host
         window.document.host = host
         window.palette_widget.refresh(host.registry)

@@ -49,14 +49,13 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
     """Build the window with ``file`` offscreen, show values, optionally train, grab it to ``output``."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
     from core.io.network_file import example_arrays, load_network
-    from core.plugin_host.host import PluginHost, set_host
+    from core.plugin_host.host import PluginHost
 
     from .launch import application
     from .main_window import MainWindow
 
     app = application()
     host = PluginHost(safe_mode=True if safe_mode else None).load()
-    set_host(host)
     network, extras = load_network(file)
     window = MainWindow(host, network, file, example_arrays(extras), use_autosave=False,
                         restore_layout=False)

@@ -30,12 +30,9 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def host():
     """A plugin host with the built-in plugins only (no entry points, no plugin folder)."""
-    from core.plugin_host.host import PluginHost, set_host
+    from core.plugin_host.host import PluginHost
 
-    loaded = PluginHost(safe_mode=True).load()
-    set_host(loaded)
-    yield loaded
-    set_host(None)
+    return PluginHost(safe_mode=True).load()
 
 
 @pytest.fixture

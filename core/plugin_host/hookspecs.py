@@ -45,5 +45,3 @@ def register_datasets(register):
     ``generate(n_samples, seed, **params)`` returns ``(X, y)``.
     """
 
-
-HOOK_NAMES = ("register_activations", "register_losses", "register_optimizers", "register_datasets")

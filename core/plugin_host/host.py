@@ -268,24 +268,3 @@ def _own_version() -> str:
         return importlib.metadata.version("backprop-studio")
     except importlib.metadata.PackageNotFoundError:
         return ""
-
-
-_default_host: PluginHost | None = None
-
-
-def get_host() -> PluginHost:
-    """The process-wide plugin host, loaded on first use."""
-    global _default_host
-    if _default_host is None:
-        _default_host = PluginHost().load()
-    return _default_host
-
-
-def set_host(host: PluginHost | None) -> None:
-    """Replace the process-wide host (the CLI's --safe-mode, tests, the plugin dialog)."""
-    global _default_host
-    _default_host = host
-
-
-def get_registry() -> Registry:
-    return get_host().registry

@@ -66,18 +66,11 @@ def activation_check(host: PluginHost, name: str) -> ActivationCheck:
 def plugin_host() -> Iterator[PluginHost]:
     """A fresh, loaded plugin host with the built-in plugins only.
 
-    Add your plugin with ``plugin_host.add_plugin(module, name)``; it is also the
-    process-wide host (``core.plugin_manager.get_host()``) for the test's duration.
+    Add your plugin with ``plugin_host.add_plugin(module, name)``.
     """
     from core.plugin_host import host as plugin_manager
 
-    previous = plugin_manager._default_host
-    host = plugin_manager.PluginHost(safe_mode=True, disabled=()).load()
-    plugin_manager.set_host(host)
-    try:
-        yield host
-    finally:
-        plugin_manager.set_host(previous)
+    yield plugin_manager.PluginHost(safe_mode=True, disabled=()).load()
 
 
 @pytest.fixture

@@ -42,12 +42,6 @@ class Loss:
     plugin: str = ""
     problem: str | None = None
 
-    def values(self, y: np.ndarray, yhat: np.ndarray, a_L: np.ndarray) -> np.ndarray:
-        """The loss per sample: from the logits when the plugin can (exact where ŷ underflows)."""
-        if self.value_from_logits is not None:
-            return self.value_from_logits(y, a_L)
-        return self.value(y, yhat)
-
     def target_problem(self, y: np.ndarray) -> str | None:
         """Why ``y`` cannot be a target of this loss, or None."""
         return self.validate_target(y) if self.validate_target is not None else None

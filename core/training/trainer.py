@@ -255,8 +255,7 @@ def locate_non_finite(trainer: Trainer, X: np.ndarray, Y: np.ndarray) -> tuple[s
         trace = run_trace(probe, X.astype(float), Y.astype(float), trainer.registry)
         for item in all_steps(trace):
             if not np.all(np.isfinite(item.values)):
-                what = "loss" if item.quantity == "loss" else item.quantity
-                return (f"training stopped at step {step}: {what} of layer {item.layer} is NaN or "
+                return (f"training stopped at step {step}: {item.quantity} of layer {item.layer} is NaN or "
                         f"infinite ({item.phase} pass); lower the learning rate or check the data",
                         item.layer, item.quantity)
     return (f"training stopped at step {step}: the loss or a gradient became NaN or infinite "

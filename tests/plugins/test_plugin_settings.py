@@ -8,7 +8,7 @@ import pytest
 
 from core import cli
 from core.plugin_host import settings as plugin_settings
-from core.plugin_host.host import PluginHost, set_host, user_plugin_dir
+from core.plugin_host.host import PluginHost, user_plugin_dir
 
 SOFTSIGN = """
 import numpy as np, pluggy
@@ -26,8 +26,7 @@ def softsign_file():
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "softsign.py"
     path.write_text(textwrap.dedent(SOFTSIGN))
-    yield path
-    set_host(None)
+    return path
 
 
 def test_nothing_is_disabled_without_a_settings_file():
