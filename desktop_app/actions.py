@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
-from .files import example_files
+from core.io.resources import example_files
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

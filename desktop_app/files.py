@@ -20,7 +20,6 @@ from .settings import add_recent_file, recent_files
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "resources" / "examples"
 NETWORK_FILTER = "Backprop Studio networks (*.json);;All files (*)"
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 
@@ -28,12 +27,6 @@ IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 def new_network() -> Network:
     """The network of File ▸ New: 2-4-2, tanh, softmax cross-entropy."""
     return Network([2, 4, 2], "tanh", "softmax_cross_entropy")
-
-
-def example_files() -> list[Path]:
-    """The example networks, the textbook example first."""
-    files = sorted(EXAMPLES_DIR.glob("*.json"))
-    return sorted(files, key=lambda p: (p.stem != "textbook", p.stem))
 
 
 def warn_cannot_compute(parent: QWidget | None, name: str, problem: str) -> None:

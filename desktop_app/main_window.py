@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
     # -- the worked example and the start screen ---------------------------------------
     def open_worked_example(self) -> bool:
         """The textbook network of MATH.md with its input and target, ready to step through."""
-        from .files import example_files
+        from core.io.resources import example_files
 
         textbook = next((p for p in example_files() if p.stem == "textbook"), None)
         if textbook is None or not self.files.open_example(textbook):
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         if key == "textbook":
             self.open_worked_example()
         elif key == "spiral":
-            from .files import example_files
+            from core.io.resources import example_files
 
             spiral = next((p for p in example_files() if p.stem == "spiral-classifier"), None)
             if spiral is not None and self.files.open_example(spiral):

@@ -6,7 +6,9 @@ import os
 import time
 from pathlib import Path
 
-DEFAULT_FILE = Path(__file__).resolve().parents[1] / "resources" / "examples" / "textbook.json"
+from core.io.resources import example_path
+
+DEFAULT_FILE = example_path("textbook")
 
 
 def parse_size(text: str) -> tuple[int, int]:

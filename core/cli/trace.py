@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,11 +11,14 @@ import numpy as np
 from core.cli.base import Command, CommandError, add_safe_mode, check_names, load_host, non_negative
 from core.engine.passes import run_trace
 from core.io.network_file import example_arrays, load_network, network_to_dict
+from core.io.resources import example_path
 from core.stepthrough.steps import all_steps, to_jsonable
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="a network file (or use --example)")
+    parser.add_argument("--example", metavar="NAME",
+                        help="a network shipped with the program instead of FILE, e.g. textbook (the worked example)")
     parser.add_argument("--input", type=float, nargs="+", metavar="X",
                         help="the input x (default: the file's example)")
     parser.add_argument("--target", type=float, nargs="+", metavar="Y", help="the target y, e.g. one-hot 1 0")
@@ -25,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     host = load_host(args)
-    network, extras = load_network(args.file)
+    network, extras = load_network(network_argument(args))
     check_names(network, host)
     example = example_arrays(extras)
     x = args.input if args.input is not None else (example[0] if example else None)
@@ -50,6 +54,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{step.phase:8s} {step.quantity:8s} {step.formula}")
         print("         " + str(np.round(step.values, args.decimals)).replace("\n", "\n         "))
     return 0
+
+
+def network_argument(args: argparse.Namespace) -> Path:
+    """FILE, or the shipped example named by --example (exactly one of them)."""
+    if (args.file is None) == (args.example is None):
+        raise CommandError("give a network FILE or --example NAME (e.g. --example textbook)")
+    return Path(args.file) if args.example is None else example_path(args.example)
 
 
 def trace_to_json(trace, steps) -> dict:

@@ -34,7 +34,9 @@ BLOCKED_RUN = textwrap.dedent(r"""
     else:
         raise SystemExit("the blocker let PySide6 through")
 
-    imported = []
+    import backprop_studio  # noqa: F401  (the public API)
+
+    imported = ["backprop_studio"]
     for package in ("core", "plugins"):
         module = importlib.import_module(package)
         imported.append(package)
