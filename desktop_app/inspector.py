@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.engine.network import MAX_WIDTH
+from core.engine.network import MAX_WIDTH, max_width
 
 from .activation_view import ActivationView
 from .animation.typeset import formula_html
@@ -189,6 +189,7 @@ class Inspector(QWidget):
         net, registry = self.document.network, self.document.registry
         self.title.setText(f"Layer {k}: {names.layer_title(net, k)}")
         self.pages.setCurrentIndex(1)
+        self.width_spin.setMaximum(max_width(net.sizes, k))  # within the parameter limit
         self.width_spin.setValue(net.layers[k].width)
         hidden, output = 0 < k < net.depth, k == net.depth
         self.layer_form.setRowVisible(self.activation_combo, hidden)

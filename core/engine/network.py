@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 from psygnal import Signal
 
-MAX_WIDTH = 4096
+MAX_WIDTH = 4096  # units in one layer
+MAX_LAYERS = 64  # n_0 … n_L: an input, at most 62 hidden layers and an output
+MAX_PARAMETERS = 20_000_000  # every W_k and b_k together: 160 MB of float64 per copy
 
 
 class NetworkError(ValueError):
@@ -30,6 +32,42 @@ def _check_width(width: int) -> int:
     if not 1 <= int(width) <= MAX_WIDTH:
         raise NetworkError(f"a layer width must be between 1 and {MAX_WIDTH}, not {width}")
     return int(width)
+
+
+def parameter_count(sizes: list[int]) -> int:
+    """The number of entries of every W_k (n_k × n_{k-1}) and b_k (n_k)."""
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def size_problem(sizes: list[int]) -> str | None:
+    """Why a network of these layer widths is too big to build, or None.
+
+    Checked before anything is allocated (the file loader, ``new``, the canvas): at most
+    ``MAX_LAYERS`` layers and ``MAX_PARAMETERS`` parameters (docs/file-format.md).
+    """
+    if len(sizes) > MAX_LAYERS:
+        return (f"a network has at most {MAX_LAYERS} layers (input, {MAX_LAYERS - 2} hidden, output), "
+                f"not {len(sizes)}")
+    count = parameter_count(sizes)
+    if count > MAX_PARAMETERS:
+        return f"a network has at most {MAX_PARAMETERS:,} parameters (weights and biases), not {count:,}"
+    return None
+
+
+def max_width(sizes: list[int], k: int) -> int:
+    """The widest layer k can be with the other widths kept (at most MAX_WIDTH)."""
+    others = parameter_count(sizes[:k]) + parameter_count(sizes[k + 1:])
+    inputs = sizes[k - 1] if k > 0 else 0
+    outputs = sizes[k + 1] if k + 1 < len(sizes) else 0
+    # parameters touching layer k: n_k (n_{k-1} + 1) into it (k > 0), n_{k+1} n_k out of it
+    per_unit = (inputs + 1 if k > 0 else 0) + outputs
+    return max(1, min(MAX_WIDTH, (MAX_PARAMETERS - others) // max(per_unit, 1)))
+
+
+def _check_size(sizes: list[int]) -> None:
+    problem = size_problem(sizes)
+    if problem is not None:
+        raise NetworkError(problem)
 
 
 def init_layer(rng: np.random.Generator, n_out: int, n_in: int) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +99,11 @@ class Network:
         *,
         seed: int = 0,
     ) -> None:
+        sizes = list(sizes)
+        if len(sizes) > MAX_LAYERS:  # before looking at thousands of entries
+            _check_size(sizes)
         sizes = [_check_width(n) for n in sizes]
+        _check_size(sizes)
         if len(sizes) < 2:
             raise NetworkError("a network needs at least an input and an output layer (two sizes)")
         hidden = len(sizes) - 2
@@ -178,6 +220,7 @@ class Network:
         width = _check_width(width)
         if not 1 <= index <= len(self.layers) - 1:
             raise NetworkError(f"a hidden layer can be inserted at positions 1 … {len(self.layers) - 1}, not {index}")
+        _check_size(self.sizes[:index] + [width] + self.sizes[index:])
         self.layers.insert(index, Layer(width, activation))
         self.weights.insert(index - 1, np.zeros((0, 0)))
         self.biases.insert(index - 1, np.zeros(0))
@@ -202,6 +245,7 @@ class Network:
         old = self.layers[index]
         if old.width == width:
             return
+        _check_size(self.sizes[:index] + [width] + self.sizes[index + 1:])
         self.layers[index] = Layer(width, old.activation)
         for k in (index, index + 1):
             if 1 <= k <= self.depth:

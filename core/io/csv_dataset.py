@@ -18,7 +18,10 @@ import os
 
 import numpy as np
 
+from core.io.reading import UnreadableFile, read_capped
+
 TASKS = ("classification", "regression")
+MAX_CSV_BYTES = 256 * 2**20
 
 
 class CSVDatasetError(ValueError):
@@ -60,13 +63,15 @@ def load_csv(path, target, *, task="classification", delimiter=","):
     """
     source = os.fspath(path)
     try:
-        with open(source, newline="", encoding="utf-8-sig") as f:
-            return _parse(f, target, task, delimiter, str(source))
+        raw = read_capped(source, MAX_CSV_BYTES, "CSV file")
+    except UnreadableFile as e:
+        raise CSVDatasetError(str(e)) from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise CSVDatasetError(
             f"{source}: not UTF-8 text ({e.reason} at byte {e.start})") from e
-    except OSError as e:
-        raise CSVDatasetError(f"{source}: cannot read the file: {e.strerror or e}") from e
+    return _parse(io.StringIO(text, newline=""), target, task, delimiter, str(source))
 
 
 def load_csv_text(text, target, *, task="classification", delimiter=",",

@@ -12,9 +12,11 @@ from typing import Any
 import numpy as np
 
 from core.engine.network import Network, NetworkError
+from core.io.reading import MAX_FILE_BYTES, UnreadableFile, read_capped
 
 FORMAT_NAME = "backprop-studio-network"
 FORMAT_VERSION = 1
+MAX_INT_DIGITS = 18  # a longer whole number is read as a float (refused where a whole number is needed)
 
 
 class FileFormatError(ValueError):
@@ -110,7 +112,7 @@ def _matrix(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
         raise FileFormatError(f"parameter {name} must hold numbers only (no text, no true/false)")
     try:
         array = np.array(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise FileFormatError(f"parameter {name} is not a numeric array") from None
     if array.shape != shape:
         raise FileFormatError(f"parameter {name} has shape {array.shape}, expected {shape}")
@@ -161,36 +163,46 @@ def network_from_dict(data: Any) -> tuple[Network, dict]:
     return network, extras
 
 
-def load_network(path: str | os.PathLike) -> tuple[Network, dict]:
-    """Read a network file; every failure is a FileFormatError naming the problem."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FileFormatError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a folder, not a network file") from None
-    except OSError as exc:
-        raise FileFormatError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+def _parse_int(text: str) -> int | float:
+    """JSON whole numbers: a long one becomes a float (never a slow, huge Python int)."""
+    digits = len(text) - text.startswith("-")
+    return int(text) if digits <= MAX_INT_DIGITS else float(text)
+
+
+def parse_json(raw: bytes, path: str | os.PathLike) -> Any:
+    """Parse a file's bytes (UTF-8, with or without a BOM) as JSON, every failure one message."""
     if not raw.strip():
         raise FileFormatError(f"{path}: the file is empty")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM some editors write is accepted
     except UnicodeDecodeError:
         raise FileFormatError(f"{path}: not a text file (not UTF-8); is it a network file?") from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
         raise FileFormatError(
             f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}"
         ) from None
+    except RecursionError:
+        raise FileFormatError(f"{path}: lists or objects nested too deeply to be a network file") from None
     except ValueError as exc:
         raise FileFormatError(f"{path}: {exc}") from None
+
+
+def load_network(path: str | os.PathLike) -> tuple[Network, dict]:
+    """Read a network file; every failure is a FileFormatError naming the problem."""
+    try:
+        raw = read_capped(path, MAX_FILE_BYTES, "network file")
+    except UnreadableFile as exc:
+        raise FileFormatError(str(exc)) from None
+    data = parse_json(raw, path)
     try:
         return network_from_dict(data)
     except FileFormatError as exc:
         raise FileFormatError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise FileFormatError(f"{path}: lists nested too deeply to be a network file") from None
 
 
 def _reject_constant(name: str) -> float:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoCommand
 
-from core.engine.network import Network
+from core.engine.network import Network, size_problem
 from core.plugin_host.registry import Registry
 
 from ..commands import InsertLayer, SetActivation, SetLoss
@@ -85,6 +85,9 @@ def plan_drop(network: Network, registry: Registry, layers: list[LayerGeometry],
         if name != "dense":
             return _refuse(f"Unknown layer type '{name}'")
         index = insertion_index(layers, x)
+        too_big = size_problem(network.sizes[:index] + [NEW_LAYER_WIDTH] + network.sizes[index:])
+        if too_big is not None:
+            return _refuse(too_big[:1].upper() + too_big[1:])
         activation = new_activation if new_activation in registry.usable("activations") else "tanh"
         return DropPlan(True, f"Insert a dense layer as layer {index}", insert_index=index,
                         make_command=lambda: InsertLayer(network, index, NEW_LAYER_WIDTH, activation))

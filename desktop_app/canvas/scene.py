@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from core.engine.network import MAX_WIDTH
+from core.engine.network import MAX_WIDTH, size_problem
 
 from ..commands import MoveLayer, RemoveLayer, SetWidth
 from . import names
@@ -312,6 +312,10 @@ class NetworkScene(QGraphicsScene):
     def set_layer_width(self, k: int, width: int) -> None:
         if not 1 <= width <= MAX_WIDTH:
             self.edit_failed.emit(f"A layer has between 1 and {MAX_WIDTH} units")
+            return
+        problem = size_problem(self.network.sizes[:k] + [width] + self.network.sizes[k + 1:])
+        if problem is not None:  # checked before the command allocates anything
+            self.edit_failed.emit(problem[:1].upper() + problem[1:])
             return
         if width != self.network.layers[k].width:
             self.push(SetWidth(self.network, k, width))

@@ -121,7 +121,7 @@ def test_invalid_files(tmp_path, text, target, pattern):
 
 
 def test_missing_file_and_bad_arguments(tmp_path):
-    with pytest.raises(CSVDatasetError, match="nope.csv: cannot read"):
+    with pytest.raises(CSVDatasetError, match="nope.csv: no such file"):
         load_csv(tmp_path / "nope.csv", "c")
     with pytest.raises(CSVDatasetError, match="task must be"):
         load_csv_text(GOOD, "species", task="clustering")
