@@ -16,6 +16,7 @@ from core.plugin_host.registry import Activation
 from core.plugin_host.validation import PLUGIN_ERRORS, SAMPLE_POINTS, TOLERANCE
 
 from .animation.typeset import formula_html
+from .plain_text import plain_label
 
 INTERVAL = (-4.0, 4.0)
 POINTS = 161
@@ -66,7 +67,7 @@ class ActivationView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.activation: Activation | None = None
-        self.title = QLabel()
+        self.title = plain_label()  # the activation's and its plugin's names
         self.title.setStyleSheet("font-weight: bold;")
         self.formula = QLabel()
         self.formula.setTextFormat(Qt.TextFormat.RichText)

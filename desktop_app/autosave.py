@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.io.network_file import FileFormatError, load_network, save_network
 
+from . import plain_text
+
 PERIOD_MS = 30_000
 DEBOUNCE_MS = 2_000
 _counter = itertools.count(1)
@@ -85,12 +87,10 @@ def ask_recover(parent: QWidget | None, orphan: Orphan) -> bool:
     """Ask whether to recover ``orphan`` (a module-level function so tests can replace it)."""
     name = Path(orphan.original_path).name if orphan.original_path else "an untitled network"
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.saved_at))
-    answer = QMessageBox.question(
+    answer = plain_text.question(
         parent, "Recover unsaved network?",
         f"Backprop Studio did not close cleanly. An autosave of {name} from {when} exists.\n\n"
-        "Recover unsaved network?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes)
+        "Recover unsaved network?")
     return answer == QMessageBox.StandardButton.Yes
 
 

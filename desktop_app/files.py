@@ -15,6 +15,7 @@ from core.io.network_file import (
     save_network,
 )
 
+from . import plain_text
 from .settings import add_recent_file, recent_files
 
 if TYPE_CHECKING:
@@ -31,16 +32,16 @@ def new_network() -> Network:
 
 def warn_cannot_compute(parent: QWidget | None, name: str, problem: str) -> None:
     """The network opened but cannot compute yet (the marked layer says why)."""
-    QMessageBox.warning(parent, "Network opened with a problem",
-                        f"{name} is open, but it cannot be computed yet:\n\n{problem}\n\n"
-                        "The layer concerned is marked on the canvas. Install or enable the missing "
-                        "plugin, or drop another activation onto that layer.")
+    plain_text.warning(parent, "Network opened with a problem",
+                       f"{name} is open, but it cannot be computed yet:\n\n{problem}\n\n"
+                       "The layer concerned is marked on the canvas. Install or enable the missing "
+                       "plugin, or drop another activation onto that layer.")
 
 
 def ask_save_changes(parent: QWidget | None, name: str) -> str:
     """Ask Save/Discard/Cancel for unsaved changes; returns "save", "discard" or "cancel"."""
     B = QMessageBox.StandardButton
-    answer = QMessageBox.question(
+    answer = plain_text.question(
         parent, "Unsaved changes", f"Save the changes to {name} before closing it?",
         B.Save | B.Discard | B.Cancel, B.Save)
     return {B.Save: "save", B.Discard: "discard"}.get(answer, "cancel")
@@ -107,8 +108,8 @@ class FileController(QObject):
             network, extras = load_network(path)
         except FileFormatError as exc:
             self.window.statusBar().showMessage(f"Could not open {Path(path).name}", 8000)
-            QMessageBox.critical(self.window, "Cannot open network",
-                                 f"The file could not be opened:\n\n{exc}\n\nThe current network is kept.")
+            plain_text.critical(self.window, "Cannot open network",
+                                f"The file could not be opened:\n\n{exc}\n\nThe current network is kept.")
             return False
         document = self.window.replace_document(network, Path(path), example_arrays(extras))
         document.metadata = extras.get("metadata")
@@ -150,7 +151,7 @@ class FileController(QObject):
         try:
             save_network(document.network, path, example=example, metadata=document.metadata)
         except (OSError, ValueError) as exc:
-            QMessageBox.critical(self.window, "Cannot save network", f"{path} could not be written:\n\n{exc}")
+            plain_text.critical(self.window, "Cannot save network", f"{path} could not be written:\n\n{exc}")
             return False
         document.set_path(path)
         document.mark_saved()
@@ -176,7 +177,7 @@ class FileController(QObject):
         try:
             self.window.view.export_image(str(path))
         except (OSError, ValueError) as exc:
-            QMessageBox.critical(self.window, "Cannot export image", f"{path} could not be written:\n\n{exc}")
+            plain_text.critical(self.window, "Cannot export image", f"{path} could not be written:\n\n{exc}")
             return False
         self.window.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
         return True

@@ -25,6 +25,7 @@ from .animation.typeset import formula_html
 from .canvas import names
 from .canvas.selection import Selection
 from .commands import SetActivation, SetBias, SetLoss, SetWeight, SetWidth
+from .plain_text import plain_label
 
 PARAM_RANGE = 1e6
 
@@ -39,7 +40,7 @@ def _value_spin() -> QDoubleSpinBox:
 
 
 def _label(text: str = "") -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)  # values, or an error naming a plugin
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(True)
     return label
@@ -62,7 +63,7 @@ class Inspector(QWidget):
         self.document = None
         self.selection: Selection | None = None
         self._updating = False
-        self.title = QLabel()
+        self.title = plain_label()  # layer titles name activations from the file
         self.title.setStyleSheet("font-weight: bold; font-size: 13px; padding: 2px 0 6px 0;")
         self.pages = QStackedWidget()
         self.empty_page = _label("Click a layer, a neuron or a weight on the canvas to inspect it.")
@@ -202,7 +203,7 @@ class Inspector(QWidget):
             act = registry.activations.get(name)
             if act is None:
                 self.activation_view.show_activation(None)
-                self.activation_view.title.setText(f"<b>{name}</b> is not available: no loaded plugin provides it")
+                self.activation_view.title.setText(f"{name} is not available: no loaded plugin provides it")
             else:
                 self.activation_view.show_activation(act)
         elif output:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from core.engine.network import Network
 from core.io.network_file import FileFormatError, example_arrays
 from core.plugin_host.host import PluginHost
 
-from . import autosave
+from . import autosave, plain_text
 from .actions import build_actions
 from .animation.step_panel import StepPanel
 from .canvas.view import NetworkView
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.training_dock.raise_()
         self.plugins = PluginsController(self)
         self.actions_ = build_actions(self)
-        self.summary = QLabel()
+        self.summary = plain_text.plain_label()  # holds trace errors naming plugins
         self.statusBar().addPermanentWidget(self.summary)
 
         self.view.selection_changed.connect(self.inspector.show_selection)
@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
             try:
                 network, extras = autosave.load_orphan(orphan)
             except FileFormatError as exc:
-                QMessageBox.warning(self, "Cannot recover", f"The autosave could not be read:\n\n{exc}")
+                plain_text.warning(self, "Cannot recover", f"The autosave could not be read:\n\n{exc}")
             else:
                 path = Path(orphan.original_path) if orphan.original_path else None
                 document = self.replace_document(network, path, example_arrays(extras))

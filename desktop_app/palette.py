@@ -22,6 +22,7 @@ from core.plugin_host.registry import Registry
 from core.plugin_host.validation import PLUGIN_ERRORS
 
 from .mime import make_mime
+from .plain_text import tooltip
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ICON_SIZE = QSize(34, 22)
@@ -147,7 +148,7 @@ class Palette(QWidget):
         item = QTreeWidgetItem(section, [text])
         item.setData(0, ID_ROLE, item_id)
         item.setIcon(0, icon)
-        item.setToolTip(0, tip)
+        item.setToolTip(0, tooltip(tip))  # descriptions come from plugins
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
 
     def item_ids(self) -> list[str]:

@@ -46,7 +46,9 @@ from core.plugin_host import settings as plugin_settings
 from core.plugin_host.host import PluginHost, PluginRecord
 from core.plugin_host.registry import SINGULAR
 
+from . import plain_text
 from .activation_view import ActivationView
+from .plain_text import tooltip
 from .plugin_install import ProcessRunner
 
 COLUMNS = ("Name", "Version", "Source", "State", "Contributes")
@@ -146,8 +148,7 @@ def ask_install_target(parent: QWidget | None) -> str | None:
 
 def ask_confirmation(parent: QWidget | None, text: str) -> bool:
     """A Yes/No question box."""
-    answer = QMessageBox.question(parent, "Plugins", text)
-    return answer == QMessageBox.StandardButton.Yes
+    return plain_text.question(parent, "Plugins", text) == QMessageBox.StandardButton.Yes
 
 
 class PluginDialog(QDialog):
@@ -265,7 +266,7 @@ class PluginDialog(QDialog):
         self.output.setPlaceholderText("pip's output appears here while installing or uninstalling")
         self.output.setStyleSheet("font-family: monospace; font-size: 11px;")
         self.output.setMaximumHeight(120)
-        self.status = QLabel()
+        self.status = plain_text.plain_label()  # errors quote plugin names and paths
         self.status.setWordWrap(True)
         self.restart_button = QPushButton("Restart now")
         self.restart_button.clicked.connect(self.restart_requested)
@@ -304,7 +305,7 @@ class PluginDialog(QDialog):
                      record.state, contributions_text(record) or "–")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(record.error or "\n".join(record.warnings) or record.location)
+                item.setToolTip(tooltip(record.error or "\n".join(record.warnings) or record.location))
                 if column == 3:
                     item.setForeground(QColor(STATE_COLORS.get(record.state, "#202020")))
                 self.table.setItem(row, column, item)
@@ -507,7 +508,7 @@ class PluginDialog(QDialog):
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         self.status.setStyleSheet("color: #b00020;" if error else "")
-        self.status.setText(text)
+        plain_text.set_plain(self.status, text)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
         if self.runner.is_running():

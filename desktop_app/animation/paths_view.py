@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 from core.stepthrough.explain import number
 from core.stepthrough.paths import PathError, PathReport, weight_paths
 
+from ..plain_text import rich
+
 
 def path_rows(report: PathReport) -> list[tuple[str, str, str]]:
     """(route, factors, product) per path: route like a_1[3] → a_2[1] → a_3[2] → L."""
@@ -57,7 +59,7 @@ class PathsDialog(QDialog):
             self.report = weight_paths(trace, document.registry, k, i, j)
         except PathError as exc:
             self.error = str(exc)
-            self.summary.setText(f"<b>Cannot list the paths:</b> {exc}")
+            self.summary.setText(rich("<b>Cannot list the paths:</b> {}", exc))
             return
         self._fill(self.report)
 

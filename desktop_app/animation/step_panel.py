@@ -31,6 +31,7 @@ from core.stepthrough.highlight import Highlight, highlight
 from core.stepthrough.player import GRANULARITIES, StepPlayer
 from core.stepthrough.steps import Step
 
+from ..plain_text import plain_label
 from .quiz_box import QuizBox
 from .typeset import formula_pixmap
 
@@ -118,16 +119,16 @@ class StepPanel(QWidget):
         scrub.addWidget(self.speed)
         scrub.addWidget(self.lr)
 
-        self.formula = QLabel(self)
+        self.formula = plain_label(parent=self)  # a pixmap, or the plugin's formula as text
         self.formula.setMinimumHeight(34)
         self.formula.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        self.numbers = QLabel(self)
+        self.numbers = plain_label(parent=self)  # numbers, or an error naming a plugin
         self.numbers.setWordWrap(True)
         self.numbers.setTextInteractionFlags(Qt.TextSelectableByMouse)
         mono = QFont("DejaVu Sans Mono")
         mono.setStyleHint(QFont.Monospace)
         self.numbers.setFont(mono)
-        self.meaning = QLabel(self)
+        self.meaning = plain_label(parent=self)
         self.meaning.setWordWrap(True)
         self.meaning.setStyleSheet("color: #555; font-style: italic;")
         self.quiz = QuizBox(self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from core.engine.network import MAX_WIDTH, size_problem
 
 from ..commands import MoveLayer, RemoveLayer, SetWidth
+from ..plain_text import tooltip
 from . import names
 from .edges import BundleItem, EdgeItem, max_pen_for
 from .items import ButtonItem, InsertionMarker, LayerItem, NeuronItem, uncached
@@ -261,7 +262,8 @@ class NetworkScene(QGraphicsScene):
             QToolTip.hideText()
             event.ignore()
             return
-        QToolTip.showText(event.screenPos(), self.tooltip_for(item), event.widget())
+        # plugin names and errors may hold markup: shown literally
+        QToolTip.showText(event.screenPos(), tooltip(self.tooltip_for(item)), event.widget())
         event.accept()
 
     # -- selection -----------------------------------------------------------------

@@ -6,9 +6,10 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel
+from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from ..mime import item_id_from_mime, parse_item_id
+from ..plain_text import plain_label
 from .drops import DropPlan, plan_drop
 from .layout import insertion_x
 from .scene import NetworkScene
@@ -59,7 +60,7 @@ class NetworkView(QGraphicsView):
         # pan by dragging the background or with the middle button, as in Orange
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._overlay = QLabel(self.viewport())
+        self._overlay = plain_label(parent=self.viewport())  # messages quote dropped names
         self._overlay.setStyleSheet(
             "QLabel { background: rgba(211, 47, 47, 225); color: white; padding: 6px 12px;"
             " border-radius: 6px; font-weight: bold; }")

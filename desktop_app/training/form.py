@@ -5,7 +5,7 @@ import csv
 import math
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from core.plugin_host.registry import Registry
 from core.training.data import Dataset, DatasetError, load_csv_dataset, make_dataset
 from core.training.trainer import TrainConfig
+
+from ..plain_text import tooltip
 
 CSV_ITEM = "CSV file…"
 LABELS = {"lr": "Learning rate", "momentum": "Momentum", "beta1": "β₁", "beta2": "β₂",
@@ -147,8 +149,8 @@ class TrainingForm(QWidget):
         for name in registry.usable("datasets"):
             spec = registry.datasets[name]
             self.dataset.addItem(name)
-            self.dataset.setItemData(self.dataset.count() - 1, spec.description or name,
-                                     role=3)  # Qt.ToolTipRole
+            self.dataset.setItemData(self.dataset.count() - 1, tooltip(spec.description or name),
+                                     Qt.ItemDataRole.ToolTipRole)
         self.dataset.insertSeparator(self.dataset.count())
         self.dataset.addItem(CSV_ITEM)
         if current and self.dataset.findText(current) >= 0:
@@ -172,7 +174,7 @@ class TrainingForm(QWidget):
         defaults = self.registry.optimizers[name].defaults
         for row, (key, value) in enumerate(sorted(defaults.items(), key=lambda kv: kv[0] != "lr"), start=1):
             spin = SciSpinBox(float(value))
-            spin.setToolTip(f"{name} hyperparameter {key!r} (default {value:g})")
+            spin.setToolTip(tooltip(f"{name} hyperparameter {key!r} (default {value:g})"))
             spin.valueChanged.connect(lambda *_: self.optimizer_changed.emit())
             self.opt_form.insertRow(row, LABELS.get(key, key), spin)
             self.hyper[key] = spin

@@ -14,7 +14,6 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -28,6 +27,7 @@ from core.engine.passes import Kernel
 from core.plugin_host.validation import PLUGIN_ERRORS
 from core.training.data import Dataset, DatasetError
 
+from .. import plain_text
 from .command import ParametersCommand, parameters_of
 from .form import TrainingForm
 from .history import TrainingHistory
@@ -89,7 +89,7 @@ class TrainingPanel(QWidget):
                        self.stop_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.status = QLabel()
+        self.status = plain_text.plain_label()  # errors quote plugin names and messages
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -431,12 +431,9 @@ class TrainingPanel(QWidget):
         self.status_message.emit(message)
         if self.error_box is not None:
             self.error_box.close()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Training stopped", message[:1].upper() + message[1:],
-                          QMessageBox.StandardButton.Ok, self)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setInformativeText("The weights before the failing step are kept.")
-        box.show()
-        self.error_box = box
+        self.error_box = plain_text.message(
+            self, QMessageBox.Icon.Warning, "Training stopped", message[:1].upper() + message[1:],
+            informative="The weights before the failing step are kept.", modal=False)
 
     def _show_progress(self) -> None:
         h = self.history
@@ -457,11 +454,11 @@ class TrainingPanel(QWidget):
 
     def _show_status(self, text: str) -> None:
         self.status.setStyleSheet("")
-        self.status.setText(text)
+        plain_text.set_plain(self.status, text)
 
     def _show_error_text(self, text: str) -> None:
         self.status.setStyleSheet("color: #b00020;")
-        self.status.setText(text[:1].upper() + text[1:])
+        plain_text.set_plain(self.status, text[:1].upper() + text[1:])
 
     def _update_buttons(self) -> None:
         training = self.is_training

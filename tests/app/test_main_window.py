@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 from core.engine.network import Network
 from core.io.network_file import example_arrays, load_network
 from desktop_app import files as files_module
+from desktop_app import plain_text
 from desktop_app.main_window import MainWindow
 
 
@@ -68,7 +69,7 @@ def test_save_and_reopen_round_trip(make_window, textbook, tmp_path):
 
 def test_corrupt_file_shows_error_and_keeps_network(make_window, textbook, tmp_path, monkeypatch):
     shown = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text))
+    monkeypatch.setattr(plain_text, "answer_box", lambda box: shown.append(box.text()) or QMessageBox.StandardButton.Ok)
     network, _ = textbook
     window = make_window(network)
     before = window.document.network
