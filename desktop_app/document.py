@@ -19,9 +19,19 @@ from core.plugin_host.validation import PLUGIN_ERRORS
 
 
 class Document(QObject):
-    """One open network. Widgets read ``network`` and ``trace`` and listen to the signals."""
+    """One open network. Widgets read ``network`` and ``trace`` and listen to the signals.
 
-    structure_changed = Signal()  # layers inserted/removed/moved, widths, activations, loss
+    The model's per-layer events are forwarded one for one (a widget updates the layer
+    that changed instead of redrawing everything); ``structure_changed`` follows each of
+    them for widgets that only need to know that the shape changed.
+    """
+
+    layer_inserted = Signal(int)  # index of the new hidden layer
+    layer_removed = Signal(int)  # index the removed hidden layer had
+    layer_changed = Signal(int)  # width or activation of layer k
+    layers_moved = Signal(int, int)  # old, new index of a hidden layer
+    loss_changed = Signal(str)
+    structure_changed = Signal()  # after any of the five above
     parameters_changed = Signal(int)  # k, or 0 for all layers
     trace_changed = Signal()  # ``trace`` was recomputed (or became None)
     modified_changed = Signal(bool)
@@ -39,13 +49,26 @@ class Document(QObject):
         self.metadata: dict | None = None  # the file's free-text name and description, kept on save
         self.trace: Trace | None = None
         self.trace_error: str | None = None
-        network.layer_inserted.connect(self._on_structure)
-        network.layer_removed.connect(self._on_structure)
-        network.layer_changed.connect(self._on_structure)
-        network.layers_moved.connect(self._on_structure)
-        network.loss_changed.connect(self._on_structure)
-        network.parameters_changed.connect(self._on_parameters)
+        self._forwards = [
+            (network.layer_inserted, self._on_inserted), (network.layer_removed, self._on_removed),
+            (network.layer_changed, self._on_changed), (network.layers_moved, self._on_moved),
+            (network.loss_changed, self._on_loss), (network.parameters_changed, self._on_parameters),
+        ]
+        for event, slot in self._forwards:
+            event.connect(slot)
         self.recompute_trace()
+
+    def all_signals(self) -> list:
+        """Every signal of the document (to disconnect them all when it is retired)."""
+        return [self.layer_inserted, self.layer_removed, self.layer_changed, self.layers_moved,
+                self.loss_changed, self.structure_changed, self.parameters_changed, self.trace_changed,
+                self.modified_changed, self.path_changed]
+
+    def detach(self) -> None:
+        """Stop following the network (the document is being replaced)."""
+        for event, slot in self._forwards:
+            event.disconnect(slot)
+        self._forwards = []
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.modified_changed.emit(not clean)
@@ -90,9 +113,26 @@ class Document(QObject):
             self.trace_error = str(exc)
         self.trace_changed.emit()
 
-    def _on_structure(self, *args) -> None:
+    # -- the model's events, forwarded ----------------------------------------------------
+    def _structure(self, forward) -> None:
+        forward()
         self.structure_changed.emit()
         self.recompute_trace()
+
+    def _on_inserted(self, index: int) -> None:
+        self._structure(lambda: self.layer_inserted.emit(index))
+
+    def _on_removed(self, index: int) -> None:
+        self._structure(lambda: self.layer_removed.emit(index))
+
+    def _on_changed(self, index: int) -> None:
+        self._structure(lambda: self.layer_changed.emit(index))
+
+    def _on_moved(self, old: int, new: int) -> None:
+        self._structure(lambda: self.layers_moved.emit(old, new))
+
+    def _on_loss(self, name: str) -> None:
+        self._structure(lambda: self.loss_changed.emit(name))
 
     def _on_parameters(self, k: int) -> None:
         self.parameters_changed.emit(k)

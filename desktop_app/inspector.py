@@ -22,6 +22,7 @@ from core.engine.network import MAX_WIDTH, max_width
 
 from .activation_view import ActivationView
 from .animation.typeset import formula_html
+from .app_state import AppState
 from .canvas import names
 from .canvas.selection import Selection
 from .commands import SetActivation, SetBias, SetLoss, SetWeight, SetWidth
@@ -58,7 +59,7 @@ class Inspector(QWidget):
     parent : QWidget, optional
     """
 
-    def __init__(self, document, parent=None) -> None:
+    def __init__(self, state, parent=None) -> None:
         super().__init__(parent)
         self.document = None
         self.selection: Selection | None = None
@@ -76,7 +77,9 @@ class Inspector(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.pages)
         layout.addStretch(1)
-        self.set_document(document)
+        self.state = AppState.of(state)
+        self.state.document_changed.connect(self._follow)
+        self._follow(self.state.document)
 
     # -- pages ----------------------------------------------------------------------------
     def _build_layer_page(self) -> QWidget:
@@ -142,11 +145,8 @@ class Inspector(QWidget):
             self.paths_requested.emit(sel.layer, sel.i, sel.j)
 
     # -- document and selection ---------------------------------------------------------
-    def set_document(self, document) -> None:
+    def _follow(self, document) -> None:
         """Inspect another open Document (clears the selection)."""
-        if self.document is not None:
-            self.document.trace_changed.disconnect(self._refresh)
-            self.document.structure_changed.disconnect(self._on_structure)
         self.document = document
         document.trace_changed.connect(self._refresh)
         document.structure_changed.connect(self._on_structure)

@@ -1,7 +1,6 @@
 """The main window: palette, canvas, inspector, training panel and plots, menus, files."""
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from core.plugin_host.host import PluginHost
 from . import autosave, plain_text
 from .actions import build_actions
 from .animation.step_panel import StepPanel
+from .app_state import AppState, silence
 from .canvas.view import NetworkView
 from .document import Document
 from .files import FileController, new_network
@@ -54,20 +54,21 @@ class MainWindow(QMainWindow):
                  example=None, *, use_autosave: bool = True, restore_layout: bool = True,
                  ask_recover: Callable | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.host = host
         self.settings: QSettings = app_settings()
         self.undo_group = QUndoGroup(self)
-        self.document = Document(network or new_network(), host, path, example, parent=self)
-        self.undo_group.addStack(self.document.undo_stack)
-        self.undo_group.setActiveStack(self.document.undo_stack)
+        document = Document(network or new_network(), host, path, example, parent=self)
+        self.state = AppState(document, self)
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
         self.files = FileController(self)
 
-        self.view = NetworkView(self.document)
+        self.view = NetworkView(self.state)
         self.setCentralWidget(self.view)
         self.palette_widget = Palette(host.registry)
-        self.inspector = Inspector(self.document)
+        self.palette_widget.follow(self.state)
+        self.inspector = Inspector(self.state)
         self.plots = TrainingPlots()
-        self.training = TrainingPanel(self.document, self.plots)
+        self.training = TrainingPanel(self.state, self.plots)
         self.palette_dock = self._dock("Palette", "palette_dock", self.palette_widget,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", "inspector_dock", self.inspector,
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.plots_dock = self._dock("Plots", "plots_dock", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.training_dock, self.plots_dock, Qt.Orientation.Horizontal)
-        self.steps = StepPanel(self.document)
+        self.steps = StepPanel(self.state)
         self.steps_dock = self._dock("Step through", "steps_dock", self.steps,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.training_dock, self.steps_dock)
@@ -95,12 +96,12 @@ class MainWindow(QMainWindow):
         self.welcome.hide()
         # the canvas follows document.parameters_changed itself: no second refresh_values()
         self.training.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        self._watch(self.document)
 
         self.autosaver: autosave.Autosaver | None = None
         if use_autosave:
             self.autosaver = autosave.Autosaver(lambda: self.document, self)
-            self._connect_autosave(self.document)
+        self.state.document_changed.connect(self._follow)
+        self._watch(document)
         self.resize(1440, 900)
         self._layout_restored = restore_layout and self._restore_layout()
         self._update_title()
@@ -117,62 +118,46 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    @property
+    def document(self) -> Document:
+        """The open network (``state.document``)."""
+        return self.state.document
+
+    @property
+    def host(self) -> PluginHost:
+        """The loaded plugins (``state.host``)."""
+        return self.state.host
+
     def docks(self) -> list[QDockWidget]:
         return [self.palette_dock, self.inspector_dock, self.training_dock, self.steps_dock, self.plots_dock]
 
     def _watch(self, document: Document) -> None:
+        """The window's own ties to the open document: title, summary line, autosave."""
         document.modified_changed.connect(self.setWindowModified)
         document.path_changed.connect(lambda *_: self._update_title())
         document.structure_changed.connect(self._update_summary)
         document.trace_changed.connect(self._update_summary)
-
-    def _connect_autosave(self, document: Document) -> None:
         if self.autosaver is not None:
             document.undo_stack.indexChanged.connect(self.autosaver.schedule)
+
+    def _follow(self, document: Document) -> None:
+        self.welcome.hide()
+        self._watch(document)
+        self.setWindowModified(False)
+        self._update_title()
+        self._update_summary()
+        QTimer.singleShot(0, self.view.zoom_to_fit)
 
     # -- the document ----------------------------------------------------------------------
     def replace_document(self, network: Network, path: Path | None, example=None) -> Document:
         """Show ``network`` in a fresh Document (New, Open, recovery); the old one is dropped."""
         old = self.document
-        self.training.stop()
         document = Document(network, self.host, path, example, parent=self)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
-        self.document = document
-        self.view.set_document(document)
-        self.inspector.set_document(document)
-        self.training.set_document(document)
-        self.steps.set_document(document)
-        self.welcome.hide()
-        self._watch(document)
-        self._connect_autosave(document)
+        self.state.set_document(document)  # every widget follows; the old document is retired
         self.undo_group.removeStack(old.undo_stack)
-        self._retire(old)
-        self.setWindowModified(False)
-        self._update_title()
-        self._update_summary()
-        QTimer.singleShot(0, self.view.zoom_to_fit)
         return document
-
-    @staticmethod
-    def _silence(document: Document) -> None:
-        """Disconnect a document's signals (a stack with changes emits cleanChanged while it
-        is destroyed, after its Document is gone)."""
-        signals = [document.undo_stack.cleanChanged, document.undo_stack.indexChanged,
-                   document.modified_changed, document.path_changed, document.structure_changed,
-                   document.trace_changed, document.parameters_changed]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            for signal in signals:
-                try:
-                    signal.disconnect()
-                except (RuntimeError, TypeError):
-                    pass
-
-    def _retire(self, document: Document) -> None:
-        """Drop a replaced document: no signal of it may reach the window again."""
-        self._silence(document)
-        document.deleteLater()
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.title()} — {APP_NAME}")
@@ -325,5 +310,5 @@ class MainWindow(QMainWindow):
         if self.autosaver is not None:
             self.autosaver.shutdown()
         self._save_layout()
-        self._silence(self.document)
+        silence(self.document)
         event.accept()

@@ -117,6 +117,11 @@ class Palette(QWidget):
         layout.addWidget(hint)
         self.refresh(registry)
 
+    def follow(self, state) -> None:
+        """Offer what the plugins of ``state`` (an AppState) offer, now and after every reload."""
+        state.host_changed.connect(lambda host: self.refresh(host.registry))
+        self.refresh(state.registry)
+
     def refresh(self, registry: Registry) -> None:
         """Rebuild the entries from ``registry`` (after a plugin was installed or removed)."""
         self.registry = registry

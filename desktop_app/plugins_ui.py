@@ -50,18 +50,12 @@ class PluginsController(QObject):
 
     def reload(self) -> None:
         """Load the plugins afresh and show what they offer now, without a restart."""
-        window = self.window
-        host = window.host.reload()
-        window.host = host
-        window.document.host = host
-        window.palette_widget.refresh(host.registry)
-        window.training.form.refresh(host.registry)
-        window.document.recompute_trace()
-        window.view.scene_.rebuild()
+        host = self.window.host.reload()
+        self.window.state.set_host(host)  # palette, canvas, training form, … follow host_changed
         if self.dialog is not None:
             self.dialog.set_host(host)
         self.update_notice()
-        window.statusBar().showMessage("Plugins reloaded", 5000)
+        self.window.statusBar().showMessage("Plugins reloaded", 5000)
 
     def restart(self) -> None:
         """Start a new instance with the same file, then close this one (it asks to save)."""

@@ -31,6 +31,7 @@ from core.stepthrough.highlight import Highlight, highlight
 from core.stepthrough.player import GRANULARITIES, StepPlayer
 from core.stepthrough.steps import Step
 
+from ..app_state import AppState
 from ..plain_text import plain_label
 from .quiz_box import QuizBox
 from .typeset import formula_pixmap
@@ -51,7 +52,7 @@ class StepView:
 class StepPanel(QWidget):
     step_changed = Signal(object)  # StepView
 
-    def __init__(self, document, parent=None) -> None:
+    def __init__(self, state, parent=None) -> None:
         super().__init__(parent)
         self.document = None
         self.player: StepPlayer | None = None
@@ -59,7 +60,9 @@ class StepPanel(QWidget):
         self.play_timer = QTimer(self)
         self.play_timer.timeout.connect(self._advance_playing)
         self._build()
-        self.set_document(document)
+        self.state = AppState.of(state)
+        self.state.document_changed.connect(self._follow)
+        self._follow(self.state.document)
 
     # -- widgets -------------------------------------------------------------------
     def _button(self, icon: QStyle.StandardPixmap, tip: str, slot, shortcut: str | None = None) -> QToolButton:
@@ -150,9 +153,8 @@ class StepPanel(QWidget):
         layout.addWidget(card, 1)
 
     # -- the document and its trace -------------------------------------------------
-    def set_document(self, document) -> None:
-        if self.document is not None:
-            self.document.trace_changed.disconnect(self._trace_changed)
+    def _follow(self, document) -> None:
+        """Step through another open Document, from its first step."""
         self.document = document
         document.trace_changed.connect(self._trace_changed)
         self.rebuild(keep_position=False)

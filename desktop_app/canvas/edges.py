@@ -60,6 +60,13 @@ class EdgeItem(QGraphicsLineItem):
     def selection(self) -> Selection:
         return Selection("weight", self.k, self.i, self.j)
 
+    def renumber(self, k: int) -> None:
+        self.k = k
+
+    def translate(self, dx: float) -> None:
+        """Both layers moved sideways by dx."""
+        self.setLine(self.line().translated(dx, 0))
+
     def set_weight(self, weight: float, scale: float, max_width: float = MAX_PEN) -> None:
         """Colour by the sign of ``weight``, width by |weight| / ``scale`` (up to ``max_width``)."""
         self.weight, self._scale, self._max_width = weight, scale, max_width
@@ -92,10 +99,17 @@ class BundleItem(QGraphicsPathItem):
         path = QPainterPath(start)
         path.lineTo(end)
         super().__init__(path)
-        self.k = k
         pen = QPen(QColor(120, 130, 140, 45), 9)
         pen.setCosmetic(True)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         self.setPen(pen)
         self.setZValue(Z_BUNDLE)
-        self.setToolTip(f"W_{k}: {total} weights, {drawn} drawn; the others are collapsed")
+        self.total, self.drawn = total, drawn
+        self.renumber(k)
+
+    def renumber(self, k: int) -> None:
+        self.k = k
+        self.setToolTip(f"W_{k}: {self.total} weights, {self.drawn} drawn; the others are collapsed")
+
+    def translate(self, dx: float) -> None:
+        self.setPath(self.path().translated(dx, 0))

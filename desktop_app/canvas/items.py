@@ -92,6 +92,12 @@ class NeuronItem(QGraphicsItem):
     def selection(self) -> Selection:
         return Selection("neuron", self.k, self.i)
 
+    def renumber(self, k: int) -> None:
+        """The layer moved to position k (a layer was inserted or removed before it)."""
+        self.k = k
+        if self.bias is not None:
+            self.bias.k = k
+
     def boundingRect(self) -> QRectF:
         r = NEURON_RADIUS + 3
         return QRectF(-r, -r, 2 * r, 2 * r)
@@ -277,6 +283,14 @@ class LayerItem(QGraphicsItem):
 
     def selection(self) -> Selection:
         return Selection("layer", self.k)
+
+    def renumber(self, k: int) -> None:
+        """The layer moved to position k; the buttons name the new number."""
+        self.k = k
+        self.minus.setToolTip(f"Remove a unit from layer {k}")
+        self.plus.setToolTip(f"Add a unit to layer {k}")
+        if self.delete is not None:
+            self.delete.setToolTip(f"Delete hidden layer {k}")
 
     def title(self) -> str:
         return self.title_item.text()

@@ -1,56 +1,54 @@
-"""NetworkScene: the QGraphicsScene that draws the Document's network and follows its signals.
+"""NetworkScene: the QGraphicsScene that draws the Document's network and follows its events.
 
-The scene never changes on a user action directly: buttons, menus and keys push undo
-commands on ``document.undo_stack``; the Network emits events, the Document re-emits
-them, and the scene redraws what changed. Edges and neurons are created only on
-structural changes; ``refresh_values`` restyles the existing items.
+The scene only draws. What the user does to it (buttons, menus, keys, dragging a header)
+is :class:`~desktop_app.canvas.editing.SceneEditing`'s job, which pushes undo commands;
+the Network emits a per-layer event, the Document forwards it, and the scene updates the
+layer concerned: an inserted layer gets new items, later layers are renumbered and moved
+along, and only the weights next to the change are created afresh. ``refresh_values``
+restyles the existing items.
 """
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QTransform, QUndoCommand
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsScene,
-    QInputDialog,
-    QMenu,
-    QToolTip,
-)
+from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QToolTip
 
-from core.engine.network import MAX_WIDTH, size_problem
-
-from ..commands import MoveLayer, RemoveLayer, SetWidth
 from ..plain_text import tooltip
 from . import names
 from .edges import BundleItem, EdgeItem, max_pen_for
 from .items import ButtonItem, InsertionMarker, LayerItem, NeuronItem, uncached
-from .layout import NEURON_RADIUS, LayerGeometry, compute_layout, move_target
+from .layout import NEURON_RADIUS, LayerGeometry, compute_layout
 from .selection import Selection
 
 
 class NetworkScene(QGraphicsScene):
-    """The drawn network of one Document.
+    """The drawn network of the open Document.
 
     Parameters
     ----------
-    document : Document
-        The open network; the scene listens to its ``structure_changed``,
-        ``parameters_changed`` and ``trace_changed`` signals.
+    state : AppState or Document
+        The scene follows ``state.document`` and, when another network is opened, the new one.
 
     Signals
     -------
     selection_changed(object)
         A :class:`Selection` or None.
-    edit_failed(str)
-        An edit the model refuses (e.g. width below 1), with the reason.
+    width_step_requested(int, int)
+        The − or + button of layer k was clicked (k, -1 or +1).
+    delete_requested(int)
+        The × button of hidden layer k was clicked.
     """
 
     selection_changed = Signal(object)
-    edit_failed = Signal(str)
+    width_step_requested = Signal(int, int)
+    delete_requested = Signal(int)
 
-    def __init__(self, document, parent=None) -> None:
+    def __init__(self, state, parent=None) -> None:
         super().__init__(parent)
+        from ..app_state import AppState
+
+        self.state = AppState.of(state)
         self.document = None
         self.layout: list[LayerGeometry] = []
         self.layer_items: list[LayerItem] = []
@@ -59,20 +57,21 @@ class NetworkScene(QGraphicsScene):
         self.bundles: dict[int, list[BundleItem]] = {}
         self.selection: Selection | None = None
         self._sizes: list[int] = []
-        self._reorder: dict | None = None
         self.marker = InsertionMarker()
         self.addItem(self.marker)
-        self.set_document(document)
+        self.state.document_changed.connect(self._follow)
+        self.state.host_changed.connect(lambda host: self._retitle())
+        self._follow(self.state.document)
 
     # -- document ------------------------------------------------------------------
-    def set_document(self, document) -> None:
-        """Follow another Document (another open file) and redraw everything."""
-        if self.document is not None:
-            self.document.structure_changed.disconnect(self._on_structure)
-            self.document.parameters_changed.disconnect(self._on_parameters)
-            self.document.trace_changed.disconnect(self._refresh_neurons)
+    def _follow(self, document) -> None:
+        """Draw ``document`` (another open file) and follow its events."""
         self.document = document
-        document.structure_changed.connect(self._on_structure)
+        document.layer_inserted.connect(self._on_inserted)
+        document.layer_removed.connect(self._on_removed)
+        document.layer_changed.connect(self._on_changed)
+        document.layers_moved.connect(self._on_moved)
+        document.loss_changed.connect(lambda name: self._retitle())
         document.parameters_changed.connect(self._on_parameters)
         document.trace_changed.connect(self._refresh_neurons)
         self.selection = None
@@ -83,16 +82,13 @@ class NetworkScene(QGraphicsScene):
     def network(self):
         return self.document.network
 
-    def push(self, command: QUndoCommand) -> None:
-        """Push an edit on the Document's undo stack (the only way the scene edits)."""
-        self.document.undo_stack.push(command)
-
     # -- building items ------------------------------------------------------------
     def rebuild(self) -> None:
         """Create every item afresh from the network."""
-        for item in self.items():
-            if item.parentItem() is None and item is not self.marker:
-                self.removeItem(item)
+        for k in range(len(self.layer_items)):
+            self._drop_layer(k)
+        for k in list(self.edges):
+            self._drop_edges(k)
         self.layer_items, self.neurons, self.edges, self.bundles = [], {}, {}, {}
         self._sizes = list(self.network.sizes)
         self.layout = compute_layout(self._sizes)
@@ -107,7 +103,7 @@ class NetworkScene(QGraphicsScene):
         geometry = self.layout[k]
         hidden = 0 < k < net.depth
         item = LayerItem(geometry, names.layer_title(net, k), net.layers[k].width,
-                         self.change_width, self.delete_layer if hidden else None)
+                         self.width_step_requested.emit, self.delete_requested.emit if hidden else None)
         self._title(item, k)
         self.addItem(item)
         for i in geometry.units:
@@ -137,14 +133,50 @@ class NetworkScene(QGraphicsScene):
             bundles.append(bundle)
         self.bundles[k] = bundles
 
-    def _drop_layer_items(self, k: int, geometry: LayerGeometry) -> None:
+    def _drop_layer(self, k: int) -> None:
         self.removeItem(self.layer_items[k])
-        for i in geometry.units:
-            self.removeItem(self.neurons.pop((k, i)))
+        for key in [key for key in self.neurons if key[0] == k]:
+            self.removeItem(self.neurons.pop(key))
 
     def _drop_edges(self, k: int) -> None:
         for item in self.edges.pop(k, []) + self.bundles.pop(k, []):
             self.removeItem(item)
+
+    def _renumber(self, first: int, delta: int) -> None:
+        """Layers ``first`` … become ``first + delta`` …, with their neurons and the weights into them."""
+        def moved(k: int) -> int:
+            return k + delta if k >= first else k
+
+        for item in self.layer_items:
+            if item.k >= first:
+                item.renumber(item.k + delta)
+        self.neurons = {(moved(k), i): neuron for (k, i), neuron in self.neurons.items()}
+        for (k, _), neuron in self.neurons.items():
+            neuron.renumber(k)
+        self.edges = {moved(k): edges for k, edges in self.edges.items()}
+        self.bundles = {moved(k): bundles for k, bundles in self.bundles.items()}
+        for k, items in list(self.edges.items()) + list(self.bundles.items()):
+            if k >= first + delta:
+                for item in items:
+                    item.renumber(k)
+
+    def _relayout(self, sizes: list[int]) -> None:
+        """Move the existing layers (and the weights between two of them) to the new layout."""
+        self._sizes = list(sizes)
+        self.layout = compute_layout(self._sizes)
+        for item in self.layer_items:
+            if item.scene() is not self:  # dropped: drawn afresh by the caller
+                continue
+            geometry = self.layout[item.k]
+            dx = geometry.x - item.pos().x()
+            item.geometry = geometry
+            item.set_extent(geometry.top, geometry.bottom)
+            if dx:
+                item.moveBy(dx, 0)
+                for i in geometry.units:
+                    self.neurons[(item.k, i)].moveBy(dx, 0)
+                for edge in self.edges.get(item.k, []) + self.bundles.get(item.k, []):
+                    edge.translate(dx)  # both ends moved: the weights into this layer move along
 
     def _finish(self) -> None:
         self.refresh_values()
@@ -152,31 +184,85 @@ class NetworkScene(QGraphicsScene):
         rect = self.itemsBoundingRect()
         self.setSceneRect(rect.adjusted(-400, -300, 400, 300))
 
-    # -- following the model -------------------------------------------------------
-    def _on_structure(self) -> None:
-        sizes = list(self.network.sizes)
-        if len(sizes) != len(self._sizes):  # layers shifted: a selection would name another part
-            had_selection, self.selection = self.selection is not None, None
-            self.rebuild()
-            if had_selection:
-                self.selection_changed.emit(None)
-            return
-        changed = [k for k, (new, old) in enumerate(zip(sizes, self._sizes)) if new != old]
-        self._sizes = sizes
-        old_layout, self.layout = self.layout, compute_layout(sizes)
-        for k in changed:  # only the resized layers and the weights around them
-            self._drop_layer_items(k, old_layout[k])
-            self.layer_items[k] = self._make_layer(k)
-        for k, item in enumerate(self.layer_items):
-            if k not in changed:
-                item.geometry = self.layout[k]
-                item.set_extent(self.layout[k].top, self.layout[k].bottom)
-        for k in sorted({m for c in changed for m in (c, c + 1) if 1 <= m < len(sizes)}):
+    # -- following the model: one event, the layers it concerns ------------------------
+    def _on_inserted(self, index: int) -> None:
+        """Hidden layer ``index`` is new: later layers shift right, W_index and W_index+1 are new."""
+        self._drop_edges(index)  # the weights that joined index-1 and the old layer index
+        self._renumber(index, +1)
+        self._relayout(self.network.sizes)
+        self.layer_items.insert(index, self._make_layer(index))
+        self._make_edges(index)
+        self._make_edges(index + 1)
+        self._shift_selection(index, +1)
+        self._after_structure()
+
+    def _on_removed(self, index: int) -> None:
+        """Hidden layer ``index`` is gone: later layers shift left, W_index joins its neighbours."""
+        self._drop_layer(index)
+        self._drop_edges(index)
+        self._drop_edges(index + 1)
+        del self.layer_items[index]
+        self._renumber(index + 1, -1)
+        self._relayout(self.network.sizes)
+        self._make_edges(index)
+        self._shift_selection(index, -1)
+        self._after_structure()
+
+    def _on_changed(self, index: int) -> None:
+        """Layer ``index`` has another width (new items, new weights around it) or activation."""
+        sizes = self.network.sizes
+        if sizes[index] != self._sizes[index]:
+            self._drop_layer(index)
+            self._drop_edges(index)
+            self._drop_edges(index + 1)
+            self._relayout(sizes)
+            self.layer_items[index] = self._make_layer(index)
+            for k in (index, index + 1):
+                if 1 <= k < len(sizes):
+                    self._make_edges(k)
+        self._after_structure()
+
+    def _on_moved(self, old: int, new: int) -> None:
+        """A hidden layer moved: the layers between the two places are drawn afresh."""
+        low, high = min(old, new), max(old, new)
+        for k in range(low, high + 1):
+            self._drop_layer(k)
+        for k in range(low, high + 2):
             self._drop_edges(k)
+        self._relayout(self.network.sizes)
+        for k in range(low, high + 1):
+            self.layer_items[k] = self._make_layer(k)
+        for k in range(low, min(high + 2, len(self._sizes))):
             self._make_edges(k)
-        for k, item in enumerate(self.layer_items):
-            self._title(item, k)
+        if self.selection is not None and low <= self.selection.layer <= high + 1:
+            self.selection = None
+            self.selection_changed.emit(None)
+        self._after_structure()
+
+    def _shift_selection(self, index: int, delta: int) -> None:
+        """After an insert (+1) or removal (-1) at ``index``: a selection whose item only moved
+        follows it; one whose item was replaced (the weights next to the change) is cleared."""
+        sel = self.selection
+        if sel is None:
+            return
+        if delta > 0:
+            gone, first = ({index} if sel.kind == "weight" else set()), index
+        else:
+            gone, first = ({index, index + 1} if sel.kind == "weight" else {index}), index + 1
+        if sel.layer in gone:
+            self.selection = None
+            self.selection_changed.emit(None)
+        elif sel.layer >= first:
+            self.selection = Selection(sel.kind, sel.layer + delta, sel.i, sel.j)
+
+    def _after_structure(self) -> None:
+        self._retitle()
         self._finish()
+
+    def _retitle(self) -> None:
+        for k, item in enumerate(self.layer_items):
+            item.set_width(self.network.layers[k].width)
+            self._title(item, k)
 
     def _on_parameters(self, k: int) -> None:
         self.refresh_values()
@@ -307,56 +393,6 @@ class NetworkScene(QGraphicsScene):
             self.selection = None
             self.selection_changed.emit(None)
 
-    # -- edits (all through undo commands) --------------------------------------------
-    def change_width(self, k: int, delta: int) -> None:
-        self.set_layer_width(k, self.network.layers[k].width + delta)
-
-    def set_layer_width(self, k: int, width: int) -> None:
-        if not 1 <= width <= MAX_WIDTH:
-            self.edit_failed.emit(f"A layer has between 1 and {MAX_WIDTH} units")
-            return
-        problem = size_problem(self.network.sizes[:k] + [width] + self.network.sizes[k + 1:])
-        if problem is not None:  # checked before the command allocates anything
-            self.edit_failed.emit(problem[:1].upper() + problem[1:])
-            return
-        if width != self.network.layers[k].width:
-            self.push(SetWidth(self.network, k, width))
-
-    def delete_layer(self, k: int) -> None:
-        if not 0 < k < self.network.depth:
-            self.edit_failed.emit("Only hidden layers can be deleted")
-            return
-        self.push(RemoveLayer(self.network, k))
-
-    def move_layer(self, k: int, new: int) -> None:
-        if not (0 < k < self.network.depth and 0 < new < self.network.depth):
-            self.edit_failed.emit("Hidden layers move only between the input and the output layer")
-            return
-        if new != k:
-            self.push(MoveLayer(self.network, k, new))
-
-    def layer_menu(self, k: int) -> QMenu:
-        """The context menu of layer k: Set width…, Move left, Move right, Delete."""
-        L = self.network.depth
-        hidden = 0 < k < L
-        menu = QMenu()
-        menu.addAction("Set width…", lambda: self._ask_width(k))
-        left = menu.addAction("Move left", lambda: self.move_layer(k, k - 1))
-        right = menu.addAction("Move right", lambda: self.move_layer(k, k + 1))
-        left.setEnabled(hidden and k > 1)
-        right.setEnabled(hidden and k < L - 1)
-        menu.addSeparator()
-        delete = menu.addAction("Delete layer", lambda: self.delete_layer(k))
-        delete.setEnabled(hidden)
-        return menu
-
-    def _ask_width(self, k: int) -> None:
-        parent = self.views()[0] if self.views() else None
-        width, ok = QInputDialog.getInt(parent, "Layer width", f"Units in layer {k}:",
-                                        self.network.layers[k].width, 1, MAX_WIDTH)
-        if ok:
-            self.set_layer_width(k, width)
-
     # -- drop / reorder feedback ------------------------------------------------------
     def show_feedback(self, target: int | None = None, state: str | None = None,
                       marker_x: float | None = None) -> None:
@@ -371,58 +407,3 @@ class NetworkScene(QGraphicsScene):
         self.marker.setLine(marker_x, top, marker_x, bottom)
         self.marker.show()
 
-    # -- mouse and keys ----------------------------------------------------------------
-    def mousePressEvent(self, event) -> None:
-        if isinstance(self.itemAt(event.scenePos(), QTransform()), ButtonItem):
-            super().mousePressEvent(event)
-            return
-        if event.button() != Qt.MouseButton.LeftButton:
-            event.ignore()
-            return
-        item = self.item_near(event.scenePos())
-        self.select(item.selection() if item is not None else None)
-        if isinstance(item, LayerItem) and item.hidden and item.in_header(event.scenePos()):
-            self._reorder = {"k": item.k, "x": event.scenePos().x(), "active": False}
-        event.accept()
-
-    def mouseMoveEvent(self, event) -> None:
-        drag = self._reorder
-        if drag is None:
-            super().mouseMoveEvent(event)
-            return
-        x = event.scenePos().x()
-        if not drag["active"] and abs(x - drag["x"]) < 8:
-            return
-        drag["active"] = True
-        target = move_target(self.layout, x)
-        self.show_feedback(target, "accept", self.layout[target].x)
-
-    def mouseReleaseEvent(self, event) -> None:
-        drag, self._reorder = self._reorder, None
-        if drag is None:
-            super().mouseReleaseEvent(event)
-            event.accept()
-            return
-        self.show_feedback()
-        if drag["active"]:
-            self.move_layer(drag["k"], move_target(self.layout, event.scenePos().x()))
-
-    def contextMenuEvent(self, event) -> None:
-        item = self.item_near(event.scenePos())
-        if item is None:
-            return
-        k = item.selection().layer
-        if isinstance(item, EdgeItem):
-            return
-        self.select(Selection("layer", k))
-        self._menu = self.layer_menu(k)  # keep a reference while it is open
-        self._menu.exec(event.screenPos())
-
-    def keyPressEvent(self, event) -> None:
-        sel = self.selection
-        if (event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and sel is not None
-                and sel.kind == "layer"):
-            self.delete_layer(sel.layer)
-            event.accept()
-            return
-        super().keyPressEvent(event)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView
 from ..mime import item_id_from_mime, parse_item_id
 from ..plain_text import plain_label
 from .drops import DropPlan, plan_drop
+from .editing import SceneEditing
 from .layout import insertion_x
 from .scene import NetworkScene
 from .step_overlay import StepOverlay
@@ -24,8 +25,8 @@ class NetworkView(QGraphicsView):
 
     Parameters
     ----------
-    document : Document
-        The open network.
+    state : AppState or Document
+        The open network (the view follows ``state`` when another one is opened).
     parent : QWidget, optional
 
     Signals
@@ -39,13 +40,15 @@ class NetworkView(QGraphicsView):
     selection_changed = Signal(object)
     drop_refused = Signal(str)
 
-    def __init__(self, document, parent=None) -> None:
+    def __init__(self, state, parent=None) -> None:
         super().__init__(parent)
-        self.scene_ = NetworkScene(document, self)  # a Python reference keeps the scene alive
+        self.scene_ = NetworkScene(state, self)  # a Python reference keeps the scene alive
         self.setScene(self.scene_)
+        self.editing = SceneEditing(self.scene_)
         self.step_overlay = StepOverlay(self.scene_)
         self.scene_.selection_changed.connect(self.selection_changed)
-        self.scene_.edit_failed.connect(self.show_message)
+        self.editing.edit_failed.connect(self.show_message)
+        self.scene_.state.document_changed.connect(self._follow)
         self.last_activation = "tanh"
         self._drag_message = ""
         self._pan_from: QPoint | None = None
@@ -74,10 +77,9 @@ class NetworkView(QGraphicsView):
     def document(self):
         return self.scene_.document
 
-    def set_document(self, document) -> None:
-        """Show another open Document."""
+    def _follow(self, document) -> None:
+        """Another network was opened: no step shown, the whole network in view."""
         self.step_overlay.clear()
-        self.scene_.set_document(document)
         self.zoom_to_fit()
 
     def refresh_values(self) -> None:
@@ -227,7 +229,7 @@ class NetworkView(QGraphicsView):
         if kind == "activation":
             self.last_activation = name
         if plan.make_command is not None:
-            self.scene_.push(plan.make_command())
+            self.editing.push(plan.make_command())
         self.setFocus()
 
     # -- zoom and pan -------------------------------------------------------------------

@@ -28,6 +28,7 @@ from core.plugin_host.validation import PLUGIN_ERRORS
 from core.training.data import Dataset, DatasetError
 
 from .. import plain_text
+from ..app_state import AppState
 from .command import ParametersCommand, parameters_of
 from .form import TrainingForm
 from .history import TrainingHistory
@@ -55,9 +56,10 @@ class TrainingPanel(QWidget):
     weights_applied = Signal()
     status_message = Signal(str)
 
-    def __init__(self, document, plots: TrainingPlots, parent: QWidget | None = None) -> None:
+    def __init__(self, state, plots: TrainingPlots, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.document = document
+        self.state = AppState.of(state)
+        self.document = document = self.state.document
         self.plots = plots
         self.history = TrainingHistory()
         self.session: TrainingSession | None = None
@@ -113,6 +115,8 @@ class TrainingPanel(QWidget):
         self.form.data_changed.connect(self._on_data_settings)
         self.form.optimizer_changed.connect(self._on_optimizer_settings)
         self._connect(document)
+        self.state.document_changed.connect(self._follow)
+        self.state.host_changed.connect(self._on_host)
         self._fit_dataset_to_network()
         self._update_buttons()
 
@@ -121,21 +125,21 @@ class TrainingPanel(QWidget):
         document.structure_changed.connect(self._on_structure_changed)
         document.parameters_changed.connect(self._on_parameters_changed)
 
-    def set_document(self, document) -> None:
+    def _follow(self, document) -> None:
         """Follow another document (File ▸ New or Open); training of the old one stops."""
         self.stop()
-        for signal, slot in ((self.document.structure_changed, self._on_structure_changed),
-                             (self.document.parameters_changed, self._on_parameters_changed)):
-            try:
-                signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
         self.document = document
         self._connect(document)
         self.history.clear()
         self._kernel = None
         self.plots.update_from(self.history)
         self._fit_dataset_to_network()
+
+    def _on_host(self, host) -> None:
+        """Plugins reloaded: offer their datasets and optimizers; a new session uses them."""
+        self.stop()
+        self._kernel = None
+        self.form.refresh(host.registry)
 
     @property
     def network(self):

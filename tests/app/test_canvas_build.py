@@ -142,7 +142,7 @@ def test_width_buttons_delete_and_menu(make_view, textbook, qtbot):
     assert scene.layer_items[1].width_item.text() == "4 units"
     scene.layer_items[2].delete.click()
     assert network.sizes == [2, 4, 2]
-    menu = scene.layer_menu(1)
+    menu = view.editing.layer_menu(1)
     actions = {a.text(): a for a in menu.actions()}
     assert not actions["Move left"].isEnabled() and not actions["Move right"].isEnabled()
     assert scene.layer_items[0].delete is None and scene.layer_items[2].delete is None
@@ -150,7 +150,7 @@ def test_width_buttons_delete_and_menu(make_view, textbook, qtbot):
     assert network.sizes == [2, 2]
     for _ in range(1):
         scene.layer_items[0].minus.click()
-    with qtbot.waitSignal(scene.edit_failed):
+    with qtbot.waitSignal(view.editing.edit_failed):
         scene.layer_items[0].minus.click()  # cannot go below one unit
     assert network.sizes == [1, 2]
 
@@ -158,7 +158,7 @@ def test_width_buttons_delete_and_menu(make_view, textbook, qtbot):
 def test_move_layer_from_context_menu(make_view):
     network = Network([2, 3, 5, 2], ["relu", "sigmoid"], seed=2)
     view = make_view(network)
-    menu = view.scene_.layer_menu(1)  # keep the menu alive while its actions are used
+    menu = view.editing.layer_menu(1)  # keep the menu alive while its actions are used
     actions = {a.text(): a for a in menu.actions()}
     actions["Move right"].trigger()
     assert network.sizes == [2, 5, 3, 2] and network.activations == ["sigmoid", "relu"]

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.io.network_file import example_arrays
+from desktop_app.app_state import AppState
 from desktop_app.canvas import NetworkView, Selection
 from desktop_app.document import Document
 from desktop_app.inspector import Inspector
@@ -15,8 +16,9 @@ from desktop_app.inspector import Inspector
 def setup(qtbot, host, textbook):
     network, extras = textbook
     document = Document(network, host, example=example_arrays(extras))
-    view = NetworkView(document)
-    inspector = Inspector(document)
+    state = AppState(document)
+    view = NetworkView(state)
+    inspector = Inspector(state)
     view.selection_changed.connect(inspector.show_selection)
     for widget in (view, inspector):
         qtbot.addWidget(widget)
@@ -116,7 +118,7 @@ def test_output_layer_offers_losses_and_input_has_no_activation(setup):
 def test_selection_cleared_when_its_layer_goes(setup):
     document, view, inspector = setup
     view.scene_.select(Selection("neuron", 2, 1))
-    view.scene_.delete_layer(2)
+    view.editing.delete_layer(2)
     assert inspector.pages.currentIndex() == 0
     assert view.scene_.selection is None
 
@@ -125,8 +127,7 @@ def test_set_document_swaps(setup, qtbot, host):
     from core.engine.network import Network
     document, view, inspector = setup
     other = Document(Network([2, 2], [], "squared_error"), host)
-    view.set_document(other)
-    inspector.set_document(other)
+    view.scene_.state.set_document(other)  # File ▸ Open: every widget follows the state
     assert view.scene_.layer_titles() == ["Input", "Output · identity"]
     assert inspector.pages.currentIndex() == 0
     document.network.set_weight(1, 0, 0, 3.0)  # the old document no longer drives the view
