@@ -26,11 +26,11 @@ def test_widening_past_the_parameter_limit_is_refused_with_a_message(make_view):
     network = Network([2, 4096, 4096, 2], "tanh")
     view = make_view(network)
     messages: list[str] = []
-    view.scene_.edit_failed.connect(messages.append)
-    view.scene_.set_layer_width(1, 4095)  # fine: fewer parameters
+    view.editing.edit_failed.connect(messages.append)
+    view.editing.set_layer_width(1, 4095)  # fine: fewer parameters
     assert network.sizes == [2, 4095, 4096, 2]
     network.set_width(1, 4096)
-    view.scene_.set_layer_width(3, 1000)  # 4096 × 1000 more: past the limit
+    view.editing.set_layer_width(3, 1000)  # 4096 × 1000 more: past the limit
     assert network.sizes == [2, 4096, 4096, 2]
     assert messages and "parameters" in messages[-1]
     assert parameter_count(network.sizes) <= MAX_PARAMETERS

@@ -61,7 +61,7 @@ def test_stop_stops_promptly(qtbot, window):
     qtbot.waitUntil(lambda: panel.history.n_steps > 0 or len(panel.session.pending) > 0, timeout=5000)
     started = time.perf_counter()
     click(qtbot, panel.stop_button)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 2.0  # does not wait for the worker (generous: CI may be busy)
     assert panel.session is None and not panel.is_training
     steps = panel.history.n_steps
     qtbot.wait(200)
