@@ -50,7 +50,7 @@ def with_implied_open(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = with_implied_open(sys.argv[1:] if argv is None else argv)
     args = build_parser(COMMANDS, epilog="With no command, or with a FILE, opens the desktop app.").parse_args(argv)
-    return run_guarded(lambda: args.run(args))
+    return run_guarded(lambda: args.run(args), json_output=getattr(args, "json", False))
 
 
 if __name__ == "__main__":

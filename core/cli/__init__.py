@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.cli.base import PROG, USER_ERRORS, Command, CommandError, run_guarded
+from core.cli.base import PROG, USER_ERRORS, Command, CommandError, emit_json, run_guarded
 from core.cli.parser import CORE_COMMANDS, build_parser
 
-__all__ = ["PROG", "USER_ERRORS", "Command", "CommandError", "CORE_COMMANDS", "build_parser", "main",
+__all__ = ["PROG", "USER_ERRORS", "Command", "CommandError", "CORE_COMMANDS", "build_parser", "emit_json", "main",
            "run_guarded"]
 
 
@@ -22,4 +22,4 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = CORE_C
     if args.command is None:
         parser.print_help()
         return 0
-    return run_guarded(lambda: args.run(args))
+    return run_guarded(lambda: args.run(args), json_output=getattr(args, "json", False))

@@ -7,10 +7,13 @@ which the desktop app adds its own commands (``open``, ``screenshot``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO, Any
 
 from core.engine.network import Network, NetworkError
 from core.engine.passes import ShapeError
@@ -77,8 +80,67 @@ def check_names(network: Network, host: PluginHost) -> None:
     host.registry.loss(network.loss)
 
 
-def run_guarded(action: Callable[[], int | None]) -> int:
-    """Run ``action``; every failure a user can cause becomes one line on stderr."""
+_json_stream: IO[str] | None = None
+
+
+def emit_json(data: Any, **options: Any) -> None:
+    """Print ``data`` as one JSON document on the real standard output (see :func:`json_only_stdout`)."""
+    stream = _json_stream or sys.stdout
+    stream.write(json.dumps(data, **options) + "\n")
+    stream.flush()
+
+
+@contextmanager
+def json_only_stdout(active: bool = True) -> Iterator[None]:
+    """While a ``--json`` command runs, only :func:`emit_json` writes to standard output.
+
+    Everything else printed (by a plugin at import or in its functions, even from C
+    code writing to file descriptor 1) goes to standard error, so the JSON stays valid.
+    """
+    global _json_stream
+    if not active:
+        yield
+        return
+    sys.stdout.flush()
+    if not _is_fd_1(sys.stdout):  # stdout was replaced in-process (a test capturing it)
+        previous = sys.stdout
+        sys.stdout, _json_stream = sys.stderr, previous
+        try:
+            yield
+        finally:
+            sys.stdout, _json_stream = previous, None
+        return
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    real, previous = os.fdopen(saved, "w", encoding="utf-8"), sys.stdout
+    sys.stdout, _json_stream = sys.stderr, real
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        real.flush()
+        os.dup2(saved, 1)
+        sys.stdout, _json_stream = previous, None
+        real.close()
+
+
+def _is_fd_1(stream: Any) -> bool:
+    try:
+        return stream.fileno() == 1
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def run_guarded(action: Callable[[], int | None], *, json_output: bool = False) -> int:
+    """Run ``action``; every failure a user can cause becomes one line on stderr.
+
+    With ``json_output``, plugin output cannot reach standard output (:func:`json_only_stdout`).
+    """
+    with json_only_stdout(json_output):
+        return _run_guarded(action)
+
+
+def _run_guarded(action: Callable[[], int | None]) -> int:
     try:
         return action() or 0
     except BrokenPipeError:  # `backprop-studio trace … | head`: the reader left, not an error

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 
-from core.cli.base import Command, CommandError, add_safe_mode, load_host
+from core.cli.base import Command, CommandError, add_safe_mode, emit_json, load_host
 from core.plugin_host import host as plugin_manager
 from core.plugin_host import install as plugin_install
 from core.plugin_host import settings as plugin_settings
@@ -17,6 +16,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     install = actions.add_parser("install", help="pip install a package, wheel or folder; copy a .py file")
     install.add_argument("target", metavar="TARGET")
+    install.add_argument("--force", action="store_true", help="replace a plugin file of the same name")
     uninstall = actions.add_parser("uninstall", help="remove a plugin file or pip uninstall a package")
     uninstall.add_argument("name", metavar="NAME")
     new_plugin = actions.add_parser("new", help="write a ready plugin project with one activation")
@@ -31,21 +31,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.action == "install":
-        return install_plugin(args.target)
+        return install_plugin(args.target, force=args.force)
     if args.action == "uninstall":
         return uninstall_plugin(args.name)
     if args.action == "new":
         return new_plugin_project(args.name, args.output)
-    host = load_host(args)
-    if args.action in ("enable", "disable"):
-        return set_plugin_enabled(args.name, args.action == "enable", host)
-    return list_plugins(host, as_json=args.json)
+    if args.action in ("enable", "disable"):  # without importing any plugin (one may hang or exit)
+        return set_plugin_enabled(args.name, args.action == "enable")
+    return list_plugins(load_host(args), as_json=args.json)
 
 
 def list_plugins(host: plugin_manager.PluginHost, *, as_json: bool) -> int:
     records = host.records
     if as_json:
-        print(json.dumps([r.to_json() for r in records], indent=1))
+        emit_json([r.to_json() for r in records], indent=1)
         return 0
     rows = [("NAME", "VERSION", "SOURCE", "STATE", "CONTRIBUTES")]
     for r in records:
@@ -64,9 +63,11 @@ def list_plugins(host: plugin_manager.PluginHost, *, as_json: bool) -> int:
     return 0
 
 
-def install_plugin(target: str) -> int:
+def install_plugin(target: str, *, force: bool = False) -> int:
     """A .py file is copied into the user plugin folder; anything else goes to pip."""
     plan = plugin_install.plan_install(target)
+    if plan.overwrites and not force:
+        raise CommandError(f"{plan.destination} is already installed; add --force to replace it")
     if plan.kind == "copy":
         installed = plugin_install.copy_plugin_file(plan)
         print(f"copied {installed.name} to {installed.parent}")
@@ -99,9 +100,13 @@ def new_plugin_project(name: str, output: str) -> int:
     return 0
 
 
-def set_plugin_enabled(name: str, enabled: bool, host: plugin_manager.PluginHost) -> int:
-    """Remember the choice; a name no plugin has is refused unless it is being enabled."""
-    known = {r.name for r in host.records}
+def set_plugin_enabled(name: str, enabled: bool) -> int:
+    """Remember the choice; a name no plugin has is refused unless it is being enabled.
+
+    The names are discovered without importing anything, so a plugin that hangs or ends
+    the program at import can still be disabled.
+    """
+    known = plugin_manager.discover()
     if not enabled and name not in known:
         raise CommandError(f"no plugin named {name!r} (plugins: {', '.join(sorted(known))})")
     if not enabled and name in plugin_manager.BUILTIN_MODULES:

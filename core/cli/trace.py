@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from core.cli.base import Command, CommandError, add_safe_mode, check_names, load_host, non_negative
+from core.cli.base import Command, CommandError, add_safe_mode, check_names, emit_json, load_host, non_negative
 from core.engine.passes import run_trace
 from core.io.network_file import example_arrays, load_network, network_to_dict
 from core.io.resources import example_path
@@ -45,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             f"{broken.quantity} (layer {broken.layer}, {broken.phase} pass) is NaN or infinite: "
             "a parameter or input is too large, or an activation or loss plugin returned NaN/inf")
     if args.json:
-        print(json.dumps(trace_to_json(trace, steps), allow_nan=False))
+        emit_json(trace_to_json(trace, steps), allow_nan=False)
         return 0
     np.set_printoptions(precision=args.decimals, suppress=True, floatmode="fixed")
     print(f"network {network.sizes}  activations {network.activations}  loss {network.loss}")

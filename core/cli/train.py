@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
-from core.cli.base import Command, CommandError, add_safe_mode, check_names, load_host
+from core.cli.base import Command, CommandError, add_safe_mode, check_names, emit_json, load_host
 from core.io.network_file import load_network, save_network
+from core.plugin_host.registry import RegistryError
+from core.plugin_host.validation import PLUGIN_ERRORS
 from core.training.data import Dataset, load_csv_dataset, make_dataset
-from core.training.trainer import TrainConfig, Trainer
+from core.training.trainer import TrainConfig, Trainer, TrainingDiverged
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,13 +58,18 @@ def run(args: argparse.Namespace) -> int:
     config = TrainConfig(optimizer=args.optimizer, hyperparameters=hyper, batch_size=args.batch_size,
                          epochs=args.epochs, seed=args.seed,
                          dtype="float32" if args.float32 else "float64")
-    trainer = Trainer(network, train, host.registry, config, test=test)
+    suspects = host.in_use(network.activations, network.loss, args.optimizer, data.name)
     bar = tqdm(total=args.epochs, unit="epoch", disable=args.json or not sys.stderr.isatty(), file=sys.stderr)
     try:
+        trainer = Trainer(network, train, host.registry, config, test=test)
         for report in trainer.iter_steps():
             if hasattr(report, "train_loss"):
                 bar.update(1)
                 bar.set_postfix(loss=f"{report.train_loss:.4f}")
+    except (TrainingDiverged, RegistryError):
+        raise
+    except PLUGIN_ERRORS as exc:  # a plugin raised, exited or returned nonsense: name it
+        raise CommandError(f"training stopped: {host.explain_failure(exc, suspects)}") from None
     finally:
         bar.close()
     history = trainer.history
@@ -71,11 +77,11 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         save_network(network, args.output, **extras)
     if args.json:
-        print(json.dumps({
+        emit_json({
             "dataset": data.name, "optimizer": args.optimizer, "epochs": args.epochs,
             "history": [vars(e) for e in history.epochs],
             "final": vars(last), "steps": trainer.step_count,
-        }))
+        })
         return 0
     line = f"trained {args.epochs} epochs ({trainer.step_count} steps): loss {last.train_loss:.4f}"
     if last.train_accuracy is not None:

@@ -22,9 +22,10 @@ from typing import Any
 import platformdirs
 import pluggy
 
-from core.plugin_host import hookspecs
+from core.plugin_host import guard, hookspecs
 from core.plugin_host import settings as plugin_settings
-from core.plugin_host.registry import KINDS, SINGULAR, Registry, RegistryError
+from core.plugin_host.contract import activation_curves, contract_problem, misbehaviour, name_problem
+from core.plugin_host.registry import KINDS, SINGULAR, Activation, Registry, RegistryError
 from core.plugin_host.validation import CHECKS, PLUGIN_ERRORS
 
 BUILTIN_MODULES = (
@@ -92,6 +93,7 @@ class PluginHost:
         use_entry_points: bool = True,
         disabled: Iterable[str] | None = None,
         builtins: Iterable[str] = BUILTIN_MODULES,
+        time_limit: float | None = None,
     ) -> None:
         self.safe_mode = safe_mode_from_env() if safe_mode is None else safe_mode
         self.plugin_dir = Path(plugin_dir) if plugin_dir is not None else user_plugin_dir()
@@ -100,6 +102,10 @@ class PluginHost:
         self._disabled_from_settings = disabled is None
         self.disabled = plugin_settings.load_disabled() if disabled is None else set(disabled)
         self.builtins = tuple(builtins)
+        # seconds plugin code may take: one check (call_limit), an import or a hook (load_limit)
+        self._time_limit = time_limit
+        self.call_limit = time_limit or guard.time_limit(guard.CALL_TIME_LIMIT)
+        self.load_limit = time_limit or guard.time_limit(guard.IMPORT_TIME_LIMIT)
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.registry = Registry()
@@ -107,14 +113,19 @@ class PluginHost:
 
     # -- discovery ---------------------------------------------------------------
     def load(self) -> PluginHost:
-        """Import and register every plugin; returns self for chaining."""
-        for module_name in self.builtins:
-            self._import(module_name, "built-in", lambda m=module_name: importlib.import_module(m),
-                         location=module_name, version=_own_version())
-        if not self.safe_mode:
-            if self.use_entry_points:
-                self._load_entry_points()
-            self._load_files()
+        """Import and register every plugin; returns self for chaining.
+
+        Plugin code runs with a time limit and with ``os._exit`` refused (see
+        :mod:`core.plugin_host.guard`).
+        """
+        with guard.exits_refused():
+            for module_name in self.builtins:
+                self._import(module_name, "built-in", lambda m=module_name: importlib.import_module(m),
+                             location=module_name, version=_own_version())
+            if not self.safe_mode:
+                if self.use_entry_points:
+                    self._load_entry_points()
+                self._load_files()
         return self
 
     def reload(self) -> PluginHost:
@@ -133,12 +144,14 @@ class PluginHost:
             use_entry_points=self.use_entry_points,
             disabled=None if self._disabled_from_settings else self.disabled,
             builtins=self.builtins,
+            time_limit=self._time_limit,
         ).load()
 
     def add_plugin(self, plugin: Any, name: str, *, source: str = "in-process") -> PluginRecord:
         """Register a plugin object (a module or any object with hook functions) and call its hooks."""
         record = PluginRecord(name=name, source=source, version=str(getattr(plugin, "__version__", "")))
-        return self._register(plugin, record)
+        with guard.exits_refused():
+            return self._register(plugin, record)
 
     def remove_plugin(self, name: str) -> None:
         """Unregister a plugin and drop its contributions."""
@@ -166,21 +179,17 @@ class PluginHost:
             self._import(ep.name, "entry point", ep.load, location=ep.value, version=version)
 
     def _load_files(self) -> None:
-        if not self.plugin_dir.is_dir():
-            return
-        for path in sorted(self.plugin_dir.glob("*.py")):
-            if path.name.startswith("_"):
-                continue
+        for path in plugin_files(self.plugin_dir):
             self._import(path.stem, "file", lambda p=path: _import_file(p), location=str(path))
 
     def _import(self, name: str, source: str, loader, *, location: str = "", version: str = "") -> None:
         record = PluginRecord(name=name, source=source, location=location, version=version)
-        if name in self.disabled:
+        if name in self.disabled and not (self.safe_mode and source == "built-in"):  # safe mode: all built-ins
             record.state = "disabled"
             self.records.append(record)
             return
         try:
-            plugin = loader()
+            plugin = guard.call_with_time_limit(loader, limit=self.load_limit, what=f"importing {name}")
         except BaseException as exc:  # SystemExit and KeyboardInterrupt in a plugin too
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -212,15 +221,21 @@ class PluginHost:
         return record
 
     def _call_hook(self, function, hook_name: str, kind: str, record: PluginRecord) -> None:
+        registered: list[tuple[tuple, dict]] = []
+
         def register(*args: Any, **kwargs: Any) -> None:
-            self._add_contribution(kind, record, args, kwargs)
+            registered.append((args, kwargs))
 
         try:
-            function(register=register)
+            guard.call_with_time_limit(function, register=register, limit=self.load_limit,
+                                       what=f"{hook_name} of {record.name}")
         except PLUGIN_ERRORS as exc:
             record.state, record.phase = "failed", hook_name
             record.error = f"{type(exc).__name__}: {exc}"
             record.traceback = traceback.format_exc()
+        # checked after the hook returned: each check has its own time limit
+        for args, kwargs in list(registered):
+            self._add_contribution(kind, record, args, kwargs)
 
     def _add_contribution(self, kind: str, record: PluginRecord, args: tuple, kwargs: dict) -> None:
         cls = KINDS[kind]
@@ -230,7 +245,12 @@ class PluginHost:
             label = kwargs.get("name", args[0] if args else "?")
             record.warnings.append(f"{SINGULAR[kind]} {label!r} has the wrong form: {exc}")
             return
-        item.problem = CHECKS[kind](item)
+        refused = name_problem(item.name)
+        if refused is not None:  # never in the registry: every list and menu shows names
+            record.state, record.phase = "failed", f"register_{kind}"
+            record.error = f"{SINGULAR[kind]} refused: {refused}"
+            return
+        item.problem = self._check(kind, item)
         if item.problem is not None:
             record.warnings.append(f"{SINGULAR[kind]} {item.name!r} is flagged: {item.problem}")
         try:
@@ -240,12 +260,79 @@ class PluginHost:
             return
         record.contributes[kind].append(item.name)
 
+    def _check(self, kind: str, item: Any) -> str | None:
+        """The contract and the maths of one contribution, with a time limit; None when usable."""
+        def checks() -> str | None:
+            problem = contract_problem(kind, item) or CHECKS[kind](item)
+            if isinstance(item, Activation):
+                item.curve = activation_curves(item)
+            return problem
+
+        try:
+            return guard.call_with_time_limit(checks, limit=self.call_limit, suspects=[item],
+                                              what=f"checking {SINGULAR[kind]} {item.name!r}")
+        except guard.PluginHang as exc:
+            return str(exc)
+        except PLUGIN_ERRORS as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    def flag(self, item: Any, problem: str) -> None:
+        """Flag a contribution found misbehaving after load (it hangs …): never offered or called again."""
+        if item.problem is None:
+            item.problem = problem
+        record = self.record(item.plugin)
+        if record is not None:
+            message = f"{type(item).__name__.lower()} {item.name!r} is flagged: {problem}"
+            if message not in record.warnings:
+                record.warnings.append(message)
+            if record.state == "loaded":
+                record.state = "flagged"
+
+    def in_use(self, activations: Iterable[str] = (), loss: str | None = None, optimizer: str | None = None,
+               dataset: str | None = None) -> list[Any]:
+        """The registered contributions with these names (unknown names are left out)."""
+        reg = self.registry
+        items: list[Any] = [reg.activations.get(name) for name in dict.fromkeys(activations)]
+        items += [reg.losses.get(loss or ""), reg.optimizers.get(optimizer or ""), reg.datasets.get(dataset or "")]
+        return [item for item in items if item is not None]
+
+    def explain_failure(self, error: BaseException, suspects: Iterable[Any]) -> str:
+        """One line naming the plugin (and its function) behind ``error``; flags one that hangs
+        or breaks its contract, so it is never called again."""
+        message, item, misbehaves = guard.blame(error, suspects, probe=misbehaviour, limit=self.call_limit)
+        if item is not None and misbehaves:
+            self.flag(item, message)
+        return message
+
     # -- queries -----------------------------------------------------------------
     def record(self, name: str) -> PluginRecord | None:
         return next((r for r in self.records if r.name == name), None)
 
     def failures(self) -> list[PluginRecord]:
         return [r for r in self.records if r.state in ("failed", "flagged")]
+
+
+def plugin_files(folder: Path) -> list[Path]:
+    """The single-file plugins the loader imports: ``*.py`` not starting with ``_``."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob("*.py") if not path.name.startswith("_") and path.is_file())
+
+
+def discover(plugin_dir: Path | None = None, use_entry_points: bool = True) -> dict[str, str]:
+    """Plugin name -> source of every plugin that loading would try, without importing any.
+
+    What ``plugins enable/disable`` checks a name against, so a plugin that hangs or
+    ends the program when imported can still be disabled.
+    """
+    names = {name: "built-in" for name in BUILTIN_MODULES}
+    if use_entry_points:
+        try:
+            names.update({ep.name: "entry point" for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)})
+        except Exception:  # a broken installed distribution: its plugins cannot be named
+            pass
+    names.update({path.stem: "file" for path in plugin_files(plugin_dir or user_plugin_dir())})
+    return names
 
 
 def _import_file(path: Path) -> ModuleType:

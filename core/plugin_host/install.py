@@ -46,6 +46,7 @@ class Plan:
     command: list[str] = field(default_factory=list)
     source: Path | None = None
     destination: Path | None = None
+    overwrites: bool = False  # a "copy" that replaces a plugin file already installed
 
     def describe(self) -> str:
         """One line for a log: the command or the file operation."""
@@ -88,11 +89,17 @@ def plan_install(target: str, pip_options: Sequence[str] = ()) -> Plan:
     target = target.strip()
     if not target:
         raise InstallError("nothing to install: give a package name, a wheel, a folder or a .py file")
+    if target.startswith("-"):
+        raise InstallError(f"{target}: a target cannot start with '-' (it would be read as a pip option)")
     path = Path(target).expanduser()
     if is_plugin_file(target):
         if not path.is_file():
             raise InstallError(f"{target}: no such file")
-        return Plan("copy", target, source=path, destination=user_plugin_dir() / path.name)
+        if path.name.startswith("_"):
+            raise InstallError(f"{path.name}: the plugin folder skips files whose name starts with '_'; "
+                               "rename it to install it")
+        destination = user_plugin_dir() / path.name
+        return Plan("copy", target, source=path, destination=destination, overwrites=destination.exists())
     looks_like_path = target.endswith(".whl") or target.startswith((".", "/", "~")) or path.is_dir()
     if looks_like_path and not path.exists():
         raise InstallError(f"{target}: no such file or folder")
@@ -110,11 +117,25 @@ def plan_uninstall(name: str) -> Plan:
     name = name.strip()
     if not name:
         raise InstallError("nothing to uninstall: give a plugin or package name")
+    if name.startswith("-"):
+        raise InstallError(f"{name}: a name cannot start with '-' (it would be read as a pip option)")
     file = user_plugin_dir() / f"{Path(name).stem}.py"
-    if file.is_file():
+    if file.is_file() and not file.name.startswith("_"):
         return Plan("remove", name, destination=file)
-    package = distribution_of(name) or name
+    package = distribution_of(name) or (name if provides_plugins(name) else None)
+    if package is None:
+        raise InstallError(f"{name}: no installed plugin or package of Backprop Studio plugins has this name "
+                           "(only packages that provide backprop_studio plugins are uninstalled)")
     return Plan("pip", name, command=pip_command(["uninstall", "-y", package]))
+
+
+def provides_plugins(distribution: str) -> bool:
+    """Whether the installed distribution ``distribution`` declares backprop_studio entry points."""
+    try:
+        dist = importlib.metadata.distribution(distribution)
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return False
+    return any(ep.group == ENTRY_POINT_GROUP for ep in dist.entry_points)
 
 
 def distribution_of(plugin_name: str) -> str | None:

@@ -24,6 +24,8 @@ class Activation:
     # filled by validation: None when the checks passed, else why it is flagged
     problem: str | None = None
     max_derivative_error: float | None = None
+    # filled at load: (a, g(a), g'(a)) over [-4, 4], what the GUI draws (it never calls g itself)
+    curve: tuple | None = None
 
 
 @dataclass
