@@ -248,29 +248,58 @@ _LOGITS = {"softmax_cross_entropy": (cross_entropy_from_logits, probability_rows
 
 
 _BUILTINS = (
-    (
-        "softmax_cross_entropy", softmax, cross_entropy, cross_entropy_gradient,
-        r"L = -\sum_i y_i \log \hat{y}_i",
-        r"\hat{y} = \mathrm{softmax}(a_L)",
-        r"\nabla_{a_L} L = -(y - \hat{y})",
-        "Softmax output with cross-entropy: for one-hot y, L = -log of the probability "
-        "given to the true class. The usual choice for classification.",
-    ),
-    (
-        "squared_error", identity, squared_error, squared_error_gradient,
-        r"L = \sum_i (y_i - \hat{y}_i)^2",
-        r"\hat{y} = a_L",
-        r"\nabla_{a_L} L = -2(y - \hat{y})",
-        "Identity output with the sum of squared errors. The usual choice for regression.",
-    ),
-    (
-        "binary_cross_entropy", sigmoid, binary_cross_entropy, cross_entropy_gradient,
-        r"L = -\sum_i \left[y_i \log \hat{y}_i + (1 - y_i) \log(1 - \hat{y}_i)\right]",
-        r"\hat{y} = \sigma(a_L) = \frac{1}{1 + e^{-a_L}}",
-        r"\nabla_{a_L} L = -(y - \hat{y})",
-        "Sigmoid outputs with binary cross-entropy: each output is an independent "
-        "yes/no probability (multi-label, or one output for two classes).",
-    ),
+    {
+        "name": "softmax_cross_entropy", "output": softmax, "value": cross_entropy,
+        "gradient": cross_entropy_gradient,
+        "formula": r"L = -\sum_i y_i \log \hat{y}_i",
+        "output_formula": r"\hat{y} = \mathrm{softmax}(a_L)",
+        "gradient_formula": r"\nabla_{a_L} L = -(y - \hat{y})",
+        "description": "Softmax output with cross-entropy: for one-hot y, L = -log of the probability "
+                       "given to the true class. The usual choice for classification.",
+        "output_name": "softmax",
+        "output_explanation": "Softmax turns the output scores into probabilities that add up to 1.",
+        "explanation": "The loss is small when the network gives the true class a high probability: "
+                       "for one-hot y it is -log of that probability.",
+        "gradient_explanation": "The error signal at the output: prediction minus target, how much each "
+                                "output score should move.",
+        "output_element_formula": r"\hat{y}_i = \frac{e^{a_{L,i}}}{\sum_m e^{a_{L,m}}}",
+        "gradient_element_formula": r"\frac{\partial L}{\partial a_{L,i}} = \sum_m \frac{\partial L}"
+                                    r"{\partial \hat{y}_m} \frac{\partial \hat{y}_m}{\partial a_{L,i}} = "
+                                    r"-(1_{\ell=i} - \hat{y}_i) = -(y_i - \hat{y}_i)",
+        "gradient_element_note": "With L = -log ŷ_ℓ (ℓ the true class): ∂L/∂ŷ_m is -1/ŷ_ℓ for m = ℓ and 0 "
+                                 "otherwise, and ∂ŷ_ℓ/∂a_i = ŷ_ℓ(1_{ℓ=i} - ŷ_i); the product is "
+                                 "-(1_{ℓ=i} - ŷ_i).",
+    },
+    {
+        "name": "squared_error", "output": identity, "value": squared_error, "gradient": squared_error_gradient,
+        "formula": r"L = \sum_i (y_i - \hat{y}_i)^2",
+        "output_formula": r"\hat{y} = a_L",
+        "gradient_formula": r"\nabla_{a_L} L = -2(y - \hat{y})",
+        "description": "Identity output with the sum of squared errors. The usual choice for regression.",
+        "output_name": "identity",
+        "output_explanation": "The output is the pre-activation itself (a regression output).",
+        "explanation": "The loss adds up the squared differences between the target and the prediction.",
+        "gradient_explanation": "The error signal at the output: twice the prediction minus the target.",
+        "output_element_formula": r"\hat{y}_i = a_{L,i}",
+        "gradient_element_formula": r"\frac{\partial L}{\partial a_{L,i}} = \frac{\partial}{\partial \hat{y}_i}"
+                                    r"(y_i - \hat{y}_i)^2 = -2(y_i - \hat{y}_i)",
+    },
+    {
+        "name": "binary_cross_entropy", "output": sigmoid, "value": binary_cross_entropy,
+        "gradient": cross_entropy_gradient,
+        "formula": r"L = -\sum_i \left[y_i \log \hat{y}_i + (1 - y_i) \log(1 - \hat{y}_i)\right]",
+        "output_formula": r"\hat{y} = \sigma(a_L) = \frac{1}{1 + e^{-a_L}}",
+        "gradient_formula": r"\nabla_{a_L} L = -(y - \hat{y})",
+        "description": "Sigmoid outputs with binary cross-entropy: each output is an independent "
+                       "yes/no probability (multi-label, or one output for two classes).",
+        "output_name": "sigmoid",
+        "output_explanation": "The sigmoid turns each output score into a probability between 0 and 1.",
+        "explanation": "Each output is scored on its own: -log of the probability it gives the right answer.",
+        "gradient_explanation": "The error signal at the output: prediction minus target, for each output.",
+        "output_element_formula": r"\hat{y}_i = \frac{1}{1 + e^{-a_{L,i}}}",
+        "gradient_element_formula": r"\frac{\partial L}{\partial a_{L,i}} = \frac{\partial L}{\partial \hat{y}_i}"
+                                    r"\, \hat{y}_i (1 - \hat{y}_i) = -(y_i - \hat{y}_i)",
+    },
 )
 
 
@@ -284,17 +313,7 @@ def register_losses(register):
         Called once per loss as ``register(name, output, value, gradient, *,
         formula, description, output_formula, gradient_formula)``.
     """
-    for (name, output, value, gradient, formula, output_formula, gradient_formula,
-         description) in _BUILTINS:
-        register(
-            name=name,
-            output=output,
-            value=value,
-            gradient=gradient,
-            formula=formula,
-            description=description,
-            output_formula=output_formula,
-            gradient_formula=gradient_formula,
-            **({"value_from_logits": _LOGITS[name][0], "validate_target": _LOGITS[name][1]}
-               if name in _LOGITS else {}),
-        )
+    for entry in _BUILTINS:
+        logits = _LOGITS.get(entry["name"])
+        extra = {"value_from_logits": logits[0], "validate_target": logits[1]} if logits else {}
+        register(**entry, **extra)

@@ -41,6 +41,14 @@ class Loss:
     # optional additions to the contract of DESIGN.md (docs/plugins.md):
     value_from_logits: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None  # exact value(y, a_L)
     validate_target: Callable[[np.ndarray], str | None] | None = None  # why a target is unusable
+    # optional words and element formulas for the step-through (docs/plugins.md)
+    output_name: str = ""  # the output function's name, e.g. "softmax"
+    output_explanation: str = ""  # one line saying what ŷ = O(a_L) does
+    explanation: str = ""  # one line saying what the loss measures
+    gradient_explanation: str = ""  # one line saying what ∇a_L L means
+    output_element_formula: str = ""  # ŷ_i in LaTeX, with the index i
+    gradient_element_formula: str = ""  # ∂L/∂a_{L,i} in LaTeX; its last side in y_i and \hat{y}_i
+    gradient_element_note: str = ""  # one line on how the element formula is derived
     plugin: str = ""
     problem: str | None = None
 

@@ -1,145 +1,154 @@
-"""Each step in words and numbers: the equation, the same equation with the actual
-vectors and matrices filled in, the result, and one plain-language line of what it means.
+"""Each step in words and numbers, derived from its rule in the step table.
+
+An :class:`Explanation` holds the equation (LaTeX), the same equation with the values in
+place of the symbols (as :class:`Term` s, which the app typesets with real column vectors
+and matrices, and as Unicode text for `trace --explain` and `trace --json`), the result
+and the plain-language meaning.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from core.engine.passes import Trace
-from core.stepthrough.steps import Step
+from core.stepthrough.latex_text import to_unicode
+from core.stepthrough.notation import symbol
+from core.stepthrough.numbers import array_text, number, sample
+from core.stepthrough.plugin_equations import split_equation, substitution
+from core.stepthrough.steps import Apply, Context, Q, Step, fill, part_symbol, rule_of
 
-OUTPUT_NAMES = {"softmax_cross_entropy": "softmax", "squared_error": "identity",
-                "binary_cross_entropy": "sigmoid"}
+
+@dataclass(frozen=True)
+class Term:
+    """A piece of a line with numbers: LaTeX text, or the value of a quantity."""
+
+    latex: str = ""
+    name: str = ""
+    value: Any = None
+    transpose: bool = False
+
+    @property
+    def is_value(self) -> bool:
+        return self.value is not None
 
 
 @dataclass
 class Explanation:
     symbolic: str  # the equation, mathtext LaTeX (Step.formula)
-    substituted: str  # the equation with the numbers, plain Unicode text
-    result: str  # the value written, plain text
+    lines: list[list[Term]]  # one line per equation: lhs = numbers = result
+    substituted: str  # formula = numbers = result, Unicode text (trace --explain, trace --json)
+    result: str  # the value written, text
     meaning: str  # one plain-language line
-    operands: list[tuple[str, np.ndarray | float]] = field(default_factory=list)  # what is read
+    operands: list[tuple[str, Any]] = field(default_factory=list)  # what is read, as shown
 
 
-def number(x: float, decimals: int = 4) -> str:
-    """0.3 stays 0.3; -0.35541 becomes -0.3554; a tiny value keeps its sign (-0.0000).
-
-    A value equal to its rounding up to float error (2 - 1.5 - 0.9) reads as the short form.
-    """
-    x = float(x)
-    rounded = round(x, decimals)
-    if abs(rounded - x) <= 1e-12 * max(1.0, abs(x)) and (rounded != 0 or x == 0):
-        text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-    return f"{x:.{decimals}f}"
-
-
-EDGE_ITEMS = 4  # a long axis shows its first and last few entries, like numpy's summary
-LONG = 12
-
-
-def array_text(value, decimals: int = 4) -> str:
-    """A vector as [a, b, c]; a matrix as [[…], […]]; a number as itself.
-
-    An axis longer than 12 is summarised as its first and last 4 entries around "…, (n more),".
-    """
-    value = np.asarray(value)
-    if value.ndim == 0:
-        return number(value, decimals)
-    if len(value) > LONG:
-        head = [array_text(v, decimals) for v in value[:EDGE_ITEMS]]
-        tail = [array_text(v, decimals) for v in value[-EDGE_ITEMS:]]
-        return "[" + ", ".join(head + [f"… {len(value) - 2 * EDGE_ITEMS} more …"] + tail) + "]"
-    return "[" + ", ".join(array_text(v, decimals) for v in value) + "]"
+def terms_text(terms: list[Term]) -> str:
+    """Unicode text of a line of terms: values as [a, b]; a transposed one as [[…]]ᵀ."""
+    latex, values = "", {}
+    for n, term in enumerate(terms):
+        if term.is_value:
+            slot = "zslot" + "abcdefghijklmnopqrstuvwxy"[n % 25] * (1 + n // 25)
+            values[slot] = array_text(term.value) + ("ᵀ" if term.transpose else "")
+            latex += f" \\{slot} "
+        else:
+            latex += term.latex
+    text = to_unicode(latex)
+    for slot, shown in sorted(values.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(slot, shown)
+    return text.replace("( ", "(").replace(" )", ")").replace(" ,", ",")
 
 
-def sample(value, index: int = 0):
-    """Row ``index`` of a batch array (vectors of one sample), else the value itself."""
-    value = np.asarray(value)
-    return value[index] if value.ndim == 2 and value.shape[0] > 0 and value.ndim > 1 else value
-
-
-def activation_name(trace: Trace, k: int) -> str:
-    return trace.network.activations[k - 1]
+def _mathrm(name: str) -> str:
+    return r"\mathrm{" + name.replace("_", r"\_") + "}"
 
 
 def explain(step: Step, trace: Trace, *, lr: float = 0.1, index: int = 0) -> Explanation:
-    """Explain ``step`` for sample ``index`` of ``trace`` (weight gradients are batch means)."""
-    q, k, L = step.quantity, step.layer, trace.depth
-    t = lambda v: array_text(v)  # noqa: E731
-    s = lambda v: sample(v, index)  # noqa: E731
-    out = OUTPUT_NAMES.get(trace.network.loss, trace.network.loss)
-    result = t(s(step.values)) if q.startswith(("a", "h", "yhat", "grad_a", "grad_h")) else t(step.values)
-    if step.phase == "forward" and q.startswith("a"):
-        ops = [(f"b_{k}", trace.network.b(k)), (f"W_{k}", trace.network.W(k)), (f"h_{k-1}", s(trace.h[k - 1]))]
-        text = f"a_{k} = b_{k} + W_{k} h_{k-1} = {t(ops[0][1])} + {t(ops[1][1])} · {t(ops[2][1])} = {result}"
-        meaning = (f"Each unit of layer {k} adds up the outputs of layer {k-1}, each times the weight of "
-                   "its connection, and adds its bias.")
-    elif step.phase == "forward" and q.startswith("h"):
-        g = activation_name(trace, k)
-        ops = [(f"a_{k}", s(trace.a[k]))]
-        text = f"h_{k} = g(a_{k}) = {g}({t(ops[0][1])}) = {result}"
-        meaning = f"The activation {g} is applied to each unit's pre-activation on its own."
-    elif q == "yhat":
-        ops = [(f"a_{L}", s(trace.a[L]))]
-        text = f"ŷ = {out}(a_{L}) = {out}({t(ops[0][1])}) = {result}"
-        meaning = {"softmax": "Softmax turns the output scores into probabilities that add up to 1.",
-                   "identity": "The output is the pre-activation itself (a regression output).",
-                   "sigmoid": "The sigmoid turns each output score into a probability between 0 and 1.",
-                   }.get(out, f"The loss {trace.network.loss} fixes the output function.")
-    elif q == "loss":
-        y, yhat = s(trace.Y), s(trace.yhat)
-        ops = [("y", y), ("ŷ", yhat)]
-        per_sample = number(trace.losses[index])
-        if trace.network.loss == "softmax_cross_entropy" and np.count_nonzero(y) == 1:
-            ell = int(np.argmax(y))
-            text = f"L = -log ŷ_{ell + 1} = -log({number(yhat[ell])}) = {per_sample}"
-            meaning = "The loss is small when the network gives the true class a high probability."
-        else:
-            text = f"L = {trace.network.loss}(y = {t(y)}, ŷ = {t(yhat)}) = {per_sample}"
-            meaning = "The loss measures how far the prediction ŷ is from the target y."
-        if trace.batch_size > 1:
-            text += f"   (mean over the batch of {trace.batch_size}: {number(trace.loss)})"
-        result = number(trace.loss)
-    elif q == f"grad_a{L}":
-        y, yhat = s(trace.Y), s(trace.yhat)
-        ops = [("y", y), ("ŷ", yhat)]
-        rhs = "-(y - ŷ)" if trace.network.loss != "squared_error" else "-2(y - ŷ)"
-        factor = "-2" if trace.network.loss == "squared_error" else "-"
-        scale = f" ÷ {trace.batch_size} (batch mean)" if trace.batch_size > 1 else ""
-        text = f"∇a_{L} = {rhs} = {factor}({t(y)} - {t(yhat)}){scale} = {result}"
-        meaning = ("The error signal at the output: how much each output score should move, "
-                   "prediction minus target.")
-    elif q.startswith("grad_W"):
-        ga, h = s(trace.grad_a[k]), s(trace.h[k - 1])
-        ops = [(f"∇a_{k}", ga), (f"h_{k-1}", h)]
-        text = f"∇W_{k} = ∇a_{k} h_{k-1}ᵀ = {t(ga)} · {t(h)}ᵀ = {result}"
-        meaning = ("Each weight's blame is the error of the unit it feeds times the input that "
-                   "flows through it.")
-    elif q.startswith("grad_b"):
-        ops = [(f"∇a_{k}", s(trace.grad_a[k]))]
-        text = f"∇b_{k} = ∇a_{k} = {result}"
-        meaning = "A bias adds 1 × itself to its unit, so it gets exactly that unit's error signal."
-    elif q.startswith("grad_h"):
-        W, ga = trace.network.W(k + 1), s(trace.grad_a[k + 1])
-        ops = [(f"W_{k+1}", W), (f"∇a_{k+1}", ga)]
-        text = f"∇h_{k} = W_{k+1}ᵀ ∇a_{k+1} = {t(W)}ᵀ · {t(ga)} = {result}"
-        meaning = ("Each unit collects the blame of the units it feeds, weighted by the weights "
-                   "of those connections.")
-    elif q.startswith("grad_a"):
-        gh, gp = s(trace.grad_h[k]), s(trace.g_prime[k])
-        g = activation_name(trace, k)
-        ops = [(f"∇h_{k}", gh), (f"g'(a_{k})", gp)]
-        text = f"∇a_{k} = ∇h_{k} ⊙ g'(a_{k}) = {t(gh)} ⊙ {t(gp)} = {result}"
-        meaning = (f"The blame passes back through {g}: each unit's is scaled by the slope g' at its "
-                   "pre-activation (a flat slope lets little through).")
-    elif step.phase == "update":
-        W, gW = trace.network.W(k), trace.grad_W[k]
-        ops = [(f"W_{k}", W), ("η", lr), (f"∇W_{k}", gW)]
-        text = f"W_{k} ← W_{k} - η ∇W_{k} = {t(W)} - {number(lr)} · {t(gW)} = {result}"
-        meaning = "Every weight takes a small step against its gradient, downhill on the loss."
+    """Explain ``step`` for sample ``index`` of ``trace`` (sums over the batch use every sample)."""
+    ctx = Context(trace, lr)
+    rule = rule_of(step)
+    batch = trace.batch_size > 1
+    lines, texts, operands = [], [], []
+    if rule.plugin_field:
+        lines, texts, operands, result = _plugin_lines(step, ctx, index)
     else:
-        raise ValueError(f"no explanation for step {q!r}")
-    return Explanation(step.formula, text, result, meaning, ops)
+        for eq, (name, value) in zip(rule.equations, step.outputs):
+            rhs = eq.batch_rhs if (batch and eq.batch_rhs is not None) else eq.rhs
+            terms = [Term(symbol(name) + f" {eq.op} ")]
+            for part in rhs:
+                terms += _part_terms(part, step.k, ctx, index, operands)
+            shown = value if rule.phase == "update" else ctx.shown(name, index)
+            terms += [Term(" = "), Term(name=name, value=shown)]
+            lines.append(terms)
+            column = "".join(part_symbol(p, step.k) for p in eq.rhs)
+            text = to_unicode(f"{symbol(name)} {eq.op} {column}")
+            if rhs is not eq.rhs:  # the batch form: the samples stacked as rows
+                text += " = " + to_unicode("".join(part_symbol(p, step.k) for p in rhs))
+            texts.append(text + " = " + terms_text(terms[1:]))
+        result = array_text(lines[0][-1].value)
+    meaning = rule.meaning.format(k=step.k, p=step.k - 1, words=ctx.words(rule),
+                                  g=ctx.activation(step.layer) if 0 < step.layer < trace.depth else "")
+    return Explanation(step.formula, lines, "; ".join(texts), result, meaning, operands)
+
+
+def _part_terms(part, k: int, ctx: Context, index: int, operands: list) -> list[Term]:
+    if isinstance(part, str):
+        return [Term(part)]
+    if isinstance(part, Apply):
+        name = fill(part.arg.name, k)
+        value = ctx.shown(name, index)
+        operands.append((name, value))
+        return [Term(_mathrm(ctx.activation(int(name[1:]))) + "("), Term(name=name, value=value), Term(")")]
+    assert isinstance(part, Q)
+    name = fill(part.name, k)
+    value = ctx.shown(name, index, batch=part.batch)
+    operands.append((name, value))
+    return [Term(name=name, value=value, transpose=part.transpose)]
+
+
+def _plugin_lines(step: Step, ctx: Context, index: int):
+    """The numbers of a loss plugin's step: its formula with the values in place, or listed."""
+    trace, L = ctx.trace, ctx.trace.depth
+    B = trace.batch_size
+    lhs, rhs, _ = split_equation(step.formula)
+    lhs = lhs or symbol(step.quantity)
+    if step.quantity == "loss":
+        value: Any = float(trace.losses[index])
+    else:
+        value = ctx.shown(step.quantity, index)
+    operands = [(name, ctx.shown(name, index)) for name in step.reads]
+    pieces = substitution(step.formula, L)
+    terms = [Term(lhs + " = ")]
+    scale = step.quantity == f"grad_a{L}" and B > 1  # the batch mean's 1/B
+    if scale:
+        terms.append(Term(rf"\frac{{1}}{{{B}}}\left("))
+    if pieces is not None:
+        for piece in pieces:
+            terms.append(Term(piece) if isinstance(piece, str) else
+                         Term(name=piece[0], value=ctx.shown(piece[0], index)))
+    else:
+        terms.append(Term(rhs))
+    if scale:
+        terms.append(Term(r"\right)"))
+    terms += [Term(" = "), Term(name=step.quantity, value=value)]
+    lines = [terms]
+    if pieces is None:  # the values the formula reads, listed
+        where = [Term(r"\mathrm{with}\ ")]
+        for n, (name, shown) in enumerate(operands):
+            where += [Term((r",\ " if n else "") + symbol(name) + " = "), Term(name=name, value=shown)]
+        lines.append(where)
+    text = to_unicode(step.formula) + " = " + terms_text(terms[1:] if pieces is not None else terms[-1:])
+    if pieces is None:
+        text += "   (" + terms_text(lines[1][1:]) + ")"
+    if step.quantity == "loss" and B > 1:
+        text += f"   (sample {index + 1}; the mean over the batch of {B}: {number(trace.loss)})"
+    result = number(trace.loss) if step.quantity == "loss" else array_text(value)
+    return lines, [text], operands, result
+
+
+def sample_values(step: Step, index: int = 0):
+    """What a step wrote for sample ``index`` (a vector), or the whole value (W, ∇W, L)."""
+    value = step.values
+    per_sample = isinstance(value, np.ndarray) and value.ndim == 2 and step.kind not in ("grad_W", "update")
+    return sample(value, index) if per_sample else value

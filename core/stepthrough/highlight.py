@@ -1,5 +1,8 @@
 """What each step reads and writes, as canvas elements: neurons, edges and biases.
 
+Derived from the step's ``reads`` and ``writes`` (the step table), never written per step:
+a_k, h_k, ∇a_k, ∇h_k and g'(a_k) live on the neurons of layer k, ŷ on the output layer,
+W_k and ∇W_k on the edges into layer k, b_k and ∇b_k on its bias markers, y is the target.
 Neurons are (layer, unit) with 0-based units; edges are (k, i, j) for the entry W_k[i, j]
 (into unit i of layer k from unit j of layer k-1); biases are (k, i).
 """
@@ -7,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from core.stepthrough.notation import split
 from core.stepthrough.steps import Step
 
 
@@ -34,50 +38,49 @@ class Highlight:
         return frozenset(e for k in self.write_edge_layers for e in _edges(self.sizes, k))
 
 
-def _layer(sizes: list[int], k: int) -> frozenset:
-    return frozenset((k, i) for i in range(sizes[k]))
-
-
 def _edges(sizes, k: int):
     return ((k, i, j) for i in range(sizes[k]) for j in range(sizes[k - 1]))
 
 
-def _biases(sizes: list[int], k: int) -> frozenset:
-    return frozenset((k, i) for i in range(sizes[k]))
+def place(name: str, depth: int) -> tuple[str, int] | None:
+    """Where a quantity is drawn: ("neurons", k), ("edges", k), ("biases", k), ("target", L),
+    ("loss", L), or None (η)."""
+    if name == "yhat":
+        return ("neurons", depth)
+    if name in ("y", "loss"):
+        return (name if name == "loss" else "target", depth)
+    parts = split(name)
+    if parts is None:
+        return None
+    _, letter, k = parts
+    return ({"W": "edges", "b": "biases"}.get(letter, "neurons"), k)
+
+
+def _collect(names, sizes: list[int]) -> dict[str, frozenset]:
+    L = len(sizes) - 1
+    found: dict[str, set] = {"neurons": set(), "edges": set(), "biases": set(), "target": set(), "loss": set()}
+    for name in names:
+        where = place(name, L)
+        if where is None:
+            continue
+        kind, k = where
+        if kind in ("neurons", "biases"):
+            found[kind] |= {(k, i) for i in range(sizes[k])}
+        else:
+            found[kind].add(k)
+    return {kind: frozenset(v) for kind, v in found.items()}
 
 
 def highlight(step: Step, sizes: list[int]) -> Highlight:
     """The elements ``step`` reads and writes, for a network of layer widths ``sizes``."""
-    L = len(sizes) - 1
-    q, k = step.quantity, step.layer
-    hl = _rule(step, sizes, L, q, k)
+    reads, writes = _collect(step.reads, sizes), _collect(step.writes, sizes)
+    return Highlight(read_neurons=reads["neurons"], write_neurons=writes["neurons"],
+                     read_edge_layers=reads["edges"], write_edge_layers=writes["edges"],
+                     read_biases=reads["biases"], write_biases=writes["biases"],
+                     reads_target=bool(reads["target"]), writes_loss=bool(writes["loss"]),
+                     direction="backward" if step.phase == "backward" else "forward",
+                     sizes=tuple(sizes))
+
+
+def with_sizes(hl: Highlight, sizes) -> Highlight:
     return replace(hl, sizes=tuple(sizes))
-
-
-def _rule(step: Step, sizes: list[int], L: int, q: str, k: int) -> Highlight:
-    if step.phase == "forward":
-        if q.startswith("a"):  # a_k = b_k + W_k h_{k-1}
-            return Highlight(read_neurons=_layer(sizes, k - 1), read_edge_layers=frozenset({k}),
-                             read_biases=_biases(sizes, k), write_neurons=_layer(sizes, k))
-        if q.startswith("h") or q == "yhat":  # h_k = g(a_k), ŷ = O(a_L)
-            return Highlight(read_neurons=_layer(sizes, k), write_neurons=_layer(sizes, k))
-        if q == "loss":  # L = loss(y, ŷ)
-            return Highlight(read_neurons=_layer(sizes, L), reads_target=True, writes_loss=True)
-    if step.phase == "update":  # W_k ← W_k - η ∇W_k
-        return Highlight(read_edge_layers=frozenset({k}), write_edge_layers=frozenset({k}),
-                         read_biases=_biases(sizes, k), write_biases=_biases(sizes, k))
-    back = "backward"
-    if q == f"grad_a{L}":  # ∇a_L = -(y - ŷ)
-        return Highlight(read_neurons=_layer(sizes, L), reads_target=True,
-                         write_neurons=_layer(sizes, L), direction=back)
-    if q.startswith("grad_W"):  # ∇W_k = ∇a_k h_{k-1}ᵀ
-        return Highlight(read_neurons=_layer(sizes, k) | _layer(sizes, k - 1),
-                         write_edge_layers=frozenset({k}), direction=back)
-    if q.startswith("grad_b"):  # ∇b_k = ∇a_k
-        return Highlight(read_neurons=_layer(sizes, k), write_biases=_biases(sizes, k), direction=back)
-    if q.startswith("grad_h"):  # ∇h_{k-1} = W_kᵀ ∇a_k (step.layer is k-1)
-        return Highlight(read_neurons=_layer(sizes, k + 1), read_edge_layers=frozenset({k + 1}),
-                         write_neurons=_layer(sizes, k), direction=back)
-    if q.startswith("grad_a"):  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
-        return Highlight(read_neurons=_layer(sizes, k), write_neurons=_layer(sizes, k), direction=back)
-    raise ValueError(f"no highlight rule for step {q!r}")

@@ -1,6 +1,7 @@
 """One weight, all paths: ∂L/∂w as the chain rule summed over every path to the loss.
 
-For w = W_k[i, j] (1-based w_{k,i,j}: into unit i of layer k, from unit j of layer k-1),
+For W_{k,i,j} = W_k[i, j] (1-based: into unit i of layer k, from unit j of layer k-1; the
+notes' w_kij), written in the notation of :mod:`core.stepthrough.notation`,
 every path runs a_k[i] → h_k[i] → a_{k+1}[p] → … → a_L[o] → L, and
 
     ∂L/∂w = Σ_paths ∂L/∂a_L[o] · Π (∂a_{m+1}[p]/∂h_m[q] = W_{m+1}[p, q]) (∂h_m[q]/∂a_m[q] = g'(a_m[q])) · h_{k-1}[j]
@@ -19,6 +20,7 @@ import numpy as np
 from core.engine.gradcheck import numeric_derivative
 from core.engine.passes import Kernel, Trace
 from core.plugin_host.registry import Registry
+from core.stepthrough.notation import Element
 
 MAX_PATHS = 5000  # listed one by one; beyond this only the count and the sum are given
 MAX_WALK = 50_000  # paths summed one by one at most (about half a second)
@@ -30,8 +32,8 @@ class PathError(ValueError):
 
 @dataclass
 class Factor:
-    label: str  # e.g. "∂a_3[1]/∂h_2[2]" (1-based units)
-    symbol: str  # e.g. "w_3,1,2" or "g'(a_2[2])"
+    label: str  # e.g. "∂a₃,₁/∂h₂,₂" (1-based units)
+    symbol: str  # e.g. "W₃,₁,₂" or "g′(a₂,₂)"
     value: float
 
 
@@ -55,7 +57,7 @@ class PathReport:
 
     @property
     def name(self) -> str:
-        return f"w_{self.k},{self.i + 1},{self.j + 1}"
+        return Element(f"W{self.k}", (self.i + 1, self.j + 1)).text()
 
 
 def weight_paths(trace: Trace, registry: Registry, k: int, i: int, j: int, *,
@@ -80,14 +82,15 @@ def weight_paths(trace: Trace, registry: Registry, k: int, i: int, j: int, *,
     total = 0.0
     for tail in itertools.product(*later):
         units = (i, *tail)
-        factors = [Factor(f"∂L/∂a_{L}[{units[-1] + 1}]", f"∇a_{L}[{units[-1] + 1}]", float(grad_aL[units[-1]]))]
+        o = units[-1]
+        factors = [Factor(_e(f"grad_a{L}", o), _e(f"grad_a{L}", o), float(grad_aL[o]))]
         for m in range(L - 1, k - 1, -1):  # from the output back to layer k
             p, q = units[m + 1 - k], units[m - k]
-            factors.append(Factor(f"∂a_{m + 1}[{p + 1}]/∂h_{m}[{q + 1}]", f"w_{m + 1},{p + 1},{q + 1}",
+            factors.append(Factor(f"∂{_e(f'a{m + 1}', p)}/∂{_e(f'h{m}', q)}", _e(f"W{m + 1}", p, q),
                                   float(net.W(m + 1)[p, q])))
-            factors.append(Factor(f"∂h_{m}[{q + 1}]/∂a_{m}[{q + 1}]", f"g'(a_{m}[{q + 1}])",
+            factors.append(Factor(f"∂{_e(f'h{m}', q)}/∂{_e(f'a{m}', q)}", _e(f"gprime{m}", q),
                                   float(g_prime[m][q])))
-        factors.append(Factor(f"∂a_{k}[{i + 1}]/∂w_{k},{i + 1},{j + 1}", f"h_{k - 1}[{j + 1}]", float(h[k - 1][j])))
+        factors.append(Factor(f"∂{_e(f'a{k}', i)}/∂{_e(f'W{k}', i, j)}", _e(f"h{k - 1}", j), float(h[k - 1][j])))
         product = float(np.prod([f.value for f in factors]))  # the chain rule along one path
         total += product
         if len(report.paths) < limit:
@@ -95,6 +98,11 @@ def weight_paths(trace: Trace, registry: Registry, k: int, i: int, j: int, *,
     report.path_sum = total
     report.finite_difference = _finite_difference(trace, registry, k, i, j, eps)
     return report
+
+
+def _e(quantity: str, *index: int) -> str:
+    """One element's name from 0-based indices: W₃,₁,₂, h₂,₂, ∂L/∂a₃,₁."""
+    return Element(quantity, tuple(v + 1 for v in index)).text()
 
 
 def _finite_difference(trace: Trace, registry: Registry, k: int, i: int, j: int, eps: float) -> float:

@@ -11,20 +11,15 @@ from dataclasses import dataclass
 from psygnal import Signal
 
 from core.engine.passes import Trace
-from core.stepthrough.steps import Step, all_steps, update_steps
+from core.stepthrough.shown import computed
+from core.stepthrough.steps import Step, build
 
 GRANULARITIES = ("equation", "layer", "pass")
 
 
-def block_of(step: Step, depth: int) -> tuple[str, int]:
+def block_of(step: Step) -> tuple[str, int]:
     """The layer-sized block a step belongs to: forward layer k, backward loop k, update k."""
-    if step.phase == "backward":
-        if step.quantity.startswith(("grad_h", "grad_a")) and step.quantity != f"grad_a{depth}":
-            return ("backward", step.layer + 1)  # ∇h_{k-1}, ∇a_{k-1} belong to loop k
-        return ("backward", step.layer)
-    if step.quantity in ("yhat", "loss"):
-        return ("forward", depth)
-    return (step.phase, step.layer)
+    return (step.phase, step.k)
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,7 @@ class StepPlayer:
 
     def __init__(self, trace: Trace, *, lr: float = 0.1, include_update: bool = True) -> None:
         self.trace, self.lr = trace, lr
-        self.steps: list[Step] = all_steps(trace) + (update_steps(trace, lr) if include_update else [])
+        self.steps: list[Step] = build(trace, lr=lr, include_update=include_update)
         self.position = 0
         self.granularity = "equation"
 
@@ -57,16 +52,19 @@ class StepPlayer:
         return self.position >= len(self.steps)
 
     def revealed(self) -> set[str]:
-        """Trace names of the quantities computed so far."""
-        return {s.quantity for s in self.steps[: self.position]}
+        """Names of the quantities computed so far (the steps' writes; not the given sample)."""
+        return {name for s in self.steps[: self.position] for name in s.writes}
+
+    def known(self) -> set[str]:
+        """What may be shown now: the sample (h0, y) and everything computed so far."""
+        return computed(self.steps, self.position)
 
     def groups(self, granularity: str | None = None) -> list[Group]:
         granularity = granularity or self.granularity
         if granularity not in GRANULARITIES:
             raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
-        depth = self.trace.depth
         key = {"equation": lambda i, s: i,
-               "layer": lambda i, s: block_of(s, depth),
+               "layer": lambda i, s: block_of(s),
                "pass": lambda i, s: s.phase}[granularity]
         groups, start = [], 0
         for index in range(1, len(self.steps) + 1):
@@ -101,8 +99,11 @@ class StepPlayer:
         self.seek(len(self.steps))
 
     def index_of(self, quantity: str) -> int:
-        """Position right after the step that writes ``quantity``."""
+        """Position right after the step named ``quantity`` (or writing it: b1 is the W1 update)."""
         for index, step in enumerate(self.steps):
             if step.quantity == quantity:
+                return index + 1
+        for index, step in enumerate(self.steps):
+            if quantity in step.writes:
                 return index + 1
         raise KeyError(quantity)

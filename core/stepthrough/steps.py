@@ -1,38 +1,180 @@
-"""The trace as an ordered stream of steps: what the animation walks through.
+"""The step table: every kind of step of MATH.md declared once.
 
-Each step is one line of MATH.md (phase, layer, quantity, formula) with the values the
-engine computed and the quantities it reads, so the animation can never show a number
-the engine did not compute.
+Each :class:`Rule` says what one kind of step writes, what it reads (the quantities of its
+equation), its equation as parts (so the same declaration gives the typeset formula, the
+line with the numbers, the Unicode text of `trace --explain`, the highlight on the canvas
+and the check-yourself question), its plain-language meaning and its one-element form
+(:mod:`core.stepthrough.elements`). The ŷ, loss and ∇a_L rules take their equation and
+words from the loss plugin (``output_formula``, ``formula``, ``gradient_formula`` and the
+optional words of docs/plugins.md); no built-in name appears here.
+
+:data:`TABLE` is a list of :class:`Block` s in animation order; a block repeats its rules
+for each layer k of its loop. To add a step (a feature map h_0 = φ(x), a penalty term in
+∇W_k …), add or change a rule here: the player, highlights, explanations, canvas labels,
+`trace --json` and the questions follow.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from core.engine.passes import Trace
+from core.stepthrough.notation import read_name, split, sub, symbol
+from core.stepthrough.numbers import sample
+
+
+@dataclass(frozen=True)
+class Q:
+    """A quantity inside an equation: its symbol in the formula, its numbers in the numbers line.
+
+    ``name`` is a template: ``{k}`` is the block's layer, ``{p}`` is k - 1. ``batch``: with
+    several samples, the whole batch (samples as rows) instead of one sample's vector.
+    """
+
+    name: str
+    transpose: bool = False
+    batch: bool = False
+
+
+@dataclass(frozen=True)
+class Apply:
+    """``g(a_k)`` in the formula, ``tanh(…)`` with the numbers: the layer's activation applied."""
+
+    arg: Q
+
+
+Part = str | Q | Apply  # a str is LaTeX written as it is
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``lhs op rhs``: what one equation of a step writes and how."""
+
+    lhs: str  # template of the quantity written
+    rhs: tuple[Part, ...]
+    op: str = "="  # or r"\leftarrow" for an update
+    batch_rhs: tuple[Part, ...] | None = None  # the form used with several samples (a sum over them)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of step.
+
+    Parameters
+    ----------
+    kind
+        Stable key: ``a``, ``h``, ``yhat``, ``loss``, ``grad_aL``, ``grad_W``, ``grad_b``,
+        ``grad_h``, ``grad_a``, ``update``.
+    phase
+        ``forward``, ``backward`` or ``update``.
+    equations
+        What the step computes; the first equation's left-hand side names the step.
+        Empty for the rules whose equation comes from the loss plugin (``plugin_field``).
+    meaning
+        The plain-language line; ``{g}`` is the layer's activation, ``{words}`` the
+        plugin's words (``plugin_words``), ``{k}`` and ``{p}`` the layers.
+    written_layer
+        ``"k"`` or ``"p"``: the layer of what the step writes.
+    when
+        Whether the rule applies to layer k of a network of depth L.
+    plugin_field, plugin_words, default_formula, default_words, lhs
+        For the loss plugin's steps: the Loss field holding the equation, the field holding
+        the words, what to use when the plugin gives none, and the quantity written.
+    """
+
+    kind: str
+    phase: str
+    equations: tuple[Equation, ...] = ()
+    meaning: str = ""
+    written_layer: str = "k"
+    when: Callable[[int, int], bool] = lambda k, L: True
+    plugin_field: str = ""
+    plugin_words: str = ""
+    default_formula: str = ""
+    default_words: str = ""
+    lhs: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rules repeated for each layer of a loop, in order: ``layers(L)`` gives the k's."""
+
+    phase: str
+    layers: Callable[[int], range | list[int]]
+    rules: tuple[Rule, ...]
+
+
+A = Rule("a", "forward", (Equation("a{k}", (Q("b{k}"), " + ", Q("W{k}"), " ", Q("h{p}"))),),
+         "Each unit of layer {k} adds up the outputs of layer {p}, each times the weight of its "
+         "connection, and adds its bias.")
+H = Rule("h", "forward", (Equation("h{k}", (Apply(Q("a{k}")),)),),
+         "The activation {g} is applied to each unit's pre-activation on its own.",
+         when=lambda k, L: k < L)
+YHAT = Rule("yhat", "forward", meaning="{words}", plugin_field="output_formula", plugin_words="output_explanation",
+            default_formula=r"\hat{y} = O(a_L)", lhs="yhat",
+            default_words="The output function of the loss turns the output scores a_L into the prediction ŷ.")
+LOSS = Rule("loss", "forward", meaning="{words}", plugin_field="formula", plugin_words="explanation",
+            default_formula=r"L = \ell(y, \hat{y})", lhs="loss",
+            default_words="The loss measures how far the prediction ŷ is from the target y.")
+GRAD_AL = Rule("grad_aL", "backward", meaning="{words}", plugin_field="gradient_formula",
+               plugin_words="gradient_explanation", lhs="grad_a{k}",
+               default_formula=r"\nabla_{a_L} L = \partial L / \partial a_L",
+               default_words="The error signal at the output: how much each output score should move.")
+GRAD_W = Rule("grad_W", "backward", (Equation(
+    "grad_W{k}", (Q("grad_a{k}"), r"\, ", Q("h{p}", transpose=True)),
+    batch_rhs=(Q("grad_a{k}", transpose=True, batch=True), r"\,", Q("h{p}", batch=True))),),
+    "Each weight's blame is the error of the unit it feeds times the input that flows through it.")
+GRAD_B = Rule("grad_b", "backward", (Equation(
+    "grad_b{k}", (Q("grad_a{k}"),),
+    batch_rhs=(r"\sum_{s}", Q("grad_a{k}", batch=True))),),
+    "A bias adds 1 × itself to its unit, so it gets exactly that unit's error signal.")
+GRAD_H = Rule("grad_h", "backward", (Equation("grad_h{p}", (Q("W{k}", transpose=True), " ", Q("grad_a{k}"))),),
+              "Each unit collects the blame of the units it feeds, weighted by the weights of those "
+              "connections.", written_layer="p")
+GRAD_A = Rule("grad_a", "backward", (Equation("grad_a{p}", (Q("grad_h{p}"), r" \odot ", Q("gprime{p}"))),),
+              "The blame passes back through {g}: each unit's is scaled by the slope g' at its "
+              "pre-activation (a flat slope lets little through).", written_layer="p", when=lambda k, L: k > 1)
+UPDATE = Rule("update", "update", (
+    Equation("W{k}", (Q("W{k}"), r" - ", Q("eta"), r"\, ", Q("grad_W{k}")), op=r"\leftarrow"),
+    Equation("b{k}", (Q("b{k}"), r" - ", Q("eta"), r"\, ", Q("grad_b{k}")), op=r"\leftarrow")),
+    "Every weight and bias takes a small step against its gradient, downhill on the loss.")
+
+TABLE: list[Block] = [
+    Block("forward", lambda L: range(1, L + 1), (A, H)),
+    Block("forward", lambda L: [L], (YHAT, LOSS)),
+    Block("backward", lambda L: [L], (GRAD_AL,)),
+    Block("backward", lambda L: range(L, 0, -1), (GRAD_W, GRAD_B, GRAD_H, GRAD_A)),
+]
+UPDATE_TABLE: list[Block] = [Block("update", lambda L: range(1, L + 1), (UPDATE,))]
+PER_SAMPLE = ("a", "h", "gprime")  # a_k, h_k, ∇a_k, ∇h_k, g'(a_k): one vector per sample
 
 
 @dataclass(frozen=True)
 class Step:
-    phase: str  # "forward" or "backward"
-    layer: int  # k of the quantity written (0 for ∇h_0)
-    quantity: str  # trace name of what the step writes: a1, h1, yhat, loss, grad_W3 …
-    formula: str  # the equation in mathtext-compatible LaTeX
-    reads: tuple[str, ...]  # trace names of what the step reads
-    values: np.ndarray | float
+    """One step of the animation: a rule applied to layer ``k`` of one trace."""
+
+    phase: str  # "forward", "backward" or "update"
+    layer: int  # layer of the quantity written (0 for ∇h_0)
+    quantity: str  # the step's name: what it writes first (a1, grad_h2, W1 …)
+    formula: str  # the equation in mathtext LaTeX
+    reads: tuple[str, ...]  # names of what the step reads
+    values: np.ndarray | float  # what it writes (the first of ``writes``)
+    writes: tuple[str, ...] = ()
+    kind: str = ""  # the rule's key
+    k: int = 0  # the layer of the rule's loop
+    block: int = 0  # index of the block in the table (for one-layer-at-a-time stepping)
+    outputs: tuple = field(default=(), compare=False)  # (name, value) of each equation written
 
     def to_json(self, *, with_values: bool = False) -> dict:
         data = {"phase": self.phase, "layer": self.layer, "quantity": self.quantity,
-                "formula": self.formula, "reads": list(self.reads)}
+                "formula": self.formula, "reads": list(self.reads), "writes": list(self.writes)}
         if with_values:
             data["values"] = to_jsonable(self.values)
         return data
-
-
-def sub(k: int) -> str:
-    """A subscript in LaTeX: _3, or _{12} for two digits."""
-    return f"_{k}" if k < 10 else f"_{{{k}}}"
 
 
 def to_jsonable(value):
@@ -44,62 +186,143 @@ def to_jsonable(value):
     return float(value)
 
 
-def forward_steps(trace: Trace) -> list[Step]:
+def fill(template: str, k: int) -> str:
+    return template.format(k=k, p=k - 1)
+
+
+class Context:
+    """What the rules read from one trace: values by name, the plugins' formulas and words."""
+
+    def __init__(self, trace: Trace, lr: float = 0.1) -> None:
+        self.trace, self.lr = trace, lr
+        self.loss = trace.loss_spec
+
+    def value(self, name: str):
+        """The value of a quantity by name (the full batch for per-sample quantities)."""
+        if name == "eta":
+            return self.lr
+        parts = split(name)
+        if parts is not None and parts[1] == "gprime":
+            return self.trace.g_prime[parts[2]]
+        return self.trace.quantity(name)
+
+    def shown(self, name: str, index: int = 0, batch: bool = False):
+        """What the numbers line shows of ``name``: one sample's vector, or the whole batch."""
+        value = self.value(name)
+        parts = split(name)
+        per_sample = name in ("y", "yhat") or (parts is not None and parts[1] in PER_SAMPLE)
+        return value if (batch or not per_sample) else sample(value, index)
+
+    def activation(self, k: int) -> str:
+        return self.trace.network.activations[k - 1]
+
+    def words(self, rule: Rule) -> str:
+        text = getattr(self.loss, rule.plugin_words, "") if self.loss is not None else ""
+        return text or rule.default_words
+
+    def plugin_formula(self, rule: Rule, L: int) -> str:
+        """The loss plugin's own formula for this step, a_L written with the real L."""
+        text = getattr(self.loss, rule.plugin_field, "") if self.loss is not None else ""
+        return output_layer(text or rule.default_formula, L)
+
+
+def output_layer(latex: str, L: int) -> str:
+    """``a_L`` (and ``a_{L}``) in a plugin's formula becomes a_3 for a network of depth 3."""
+    latex = re.sub(r"a_\{L,", f"a_{{{L},", latex)  # a_{L,i}: one element of a_L
+    return re.sub(r"a_(?:\{L\}|L)(?![A-Za-z])", f"a{sub(L)}", latex)
+
+
+def part_symbol(part: Part, k: int) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Apply):
+        return f"g({symbol(fill(part.arg.name, k))})"
+    text = symbol(fill(part.name, k))
+    if part.batch:  # the samples stacked as rows: A_k, H_k
+        text = re.sub(r"\b([ah])_", lambda m: m.group(1).upper() + "_", text)
+    if part.transpose:
+        text = (f"({text})" if text.startswith(r"\nabla") else text) + r"^{\mathrm{T}}"
+    return text
+
+
+def names_in(parts) -> list[str]:
+    found = []
+    for part in parts:
+        q = part.arg if isinstance(part, Apply) else part
+        if isinstance(q, Q):
+            found.append(q.name)
+    return found
+
+
+def build(trace: Trace, *, lr: float = 0.1, include_update: bool = False) -> list[Step]:
+    """The steps of ``trace`` in animation order (the update of plain gradient descent last)."""
+    ctx = Context(trace, lr)
     L = trace.depth
     steps = []
-    for k in range(1, L + 1):
-        steps.append(Step("forward", k, f"a{k}", f"a{sub(k)} = b{sub(k)} + W{sub(k)} h{sub(k - 1)}",
-                          (f"W{k}", f"b{k}", f"h{k - 1}"), trace.a[k]))
-        if k < L:
-            steps.append(Step("forward", k, f"h{k}", f"h{sub(k)} = g(a{sub(k)})", (f"a{k}",), trace.h[k]))
-    steps.append(Step("forward", L, "yhat", rf"\hat{{y}} = O(a{sub(L)})", (f"a{L}",), trace.yhat))
-    steps.append(Step("forward", L, "loss", r"L = \ell(y, \hat{y})", ("y", "yhat"), trace.loss))
+    blocks = TABLE + (UPDATE_TABLE if include_update else [])
+    for b, block in enumerate(blocks):
+        for k in block.layers(L):
+            for rule in block.rules:
+                if rule.when(k, L):
+                    steps.append(_step(rule, k, b, ctx))
     return steps
 
 
-def backward_steps(trace: Trace) -> list[Step]:
-    L = trace.depth
-    gradient_formula = trace_loss_gradient_formula(trace)
-    steps = [Step("backward", L, f"grad_a{L}", rf"\nabla_{{a{sub(L)}}} L = {gradient_formula}",
-                  ("y", "yhat"), trace.grad_a[L])]
-    for k in range(L, 0, -1):
-        ga, hp = rf"\nabla_{{a{sub(k)}}} L", f"h{sub(k - 1)}"
-        steps.append(Step("backward", k, f"grad_W{k}", rf"\nabla_{{W{sub(k)}}} L = {ga}\, {hp}^{{\mathrm{{T}}}}",
-                          (f"grad_a{k}", f"h{k - 1}"), trace.grad_W[k]))
-        steps.append(Step("backward", k, f"grad_b{k}", rf"\nabla_{{b{sub(k)}}} L = {ga}",
-                          (f"grad_a{k}",), trace.grad_b[k]))
-        steps.append(Step("backward", k - 1, f"grad_h{k - 1}",
-                          rf"\nabla_{{{hp}}} L = W{sub(k)}^{{\mathrm{{T}}}} {ga}",
-                          (f"W{k}", f"grad_a{k}"), trace.grad_h[k - 1]))
-        if k > 1:
-            steps.append(Step("backward", k - 1, f"grad_a{k - 1}",
-                              rf"\nabla_{{a{sub(k - 1)}}} L = \nabla_{{{hp}}} L \odot g'(a{sub(k - 1)})",
-                              (f"grad_h{k - 1}", f"a{k - 1}"), trace.grad_a[k - 1]))
-    return steps
+def _step(rule: Rule, k: int, b: int, ctx: Context) -> Step:
+    L = ctx.trace.depth
+    layer = k - 1 if rule.written_layer == "p" else k
+    if rule.plugin_field:
+        from core.stepthrough.plugin_equations import plugin_reads
+
+        formula = ctx.plugin_formula(rule, L)
+        name = fill(rule.lhs, k)
+        writes: tuple[str, ...] = (name,)
+        reads = plugin_reads(rule.kind, formula, L)
+        outputs: tuple[tuple[str, Any], ...] = ((name, ctx.value(name)),)
+    else:
+        formula = r",\ ".join(
+            f"{symbol(fill(eq.lhs, k))} {eq.op} " + "".join(part_symbol(p, k) for p in eq.rhs)
+            for eq in rule.equations)
+        writes = tuple(fill(eq.lhs, k) for eq in rule.equations)
+        reads = tuple(dict.fromkeys(read_name(fill(n, k)) for eq in rule.equations for n in names_in(eq.rhs)
+                                    if n != "eta"))
+        outputs = tuple((fill(eq.lhs, k), _result(rule, eq, k, ctx)) for eq in rule.equations)
+    return Step(rule.phase, layer, writes[0], formula, reads, outputs[0][1], writes, rule.kind, k, b, outputs)
 
 
-def trace_loss_gradient_formula(trace: Trace) -> str:
-    """The loss plugin's ∇a_L formula with the right-hand side only, e.g. -(y - \\hat{y})."""
-    formula = trace.loss_spec.gradient_formula if trace.loss_spec is not None else ""
-    rhs = formula.split("=", 1)[1].strip() if "=" in formula else ""
-    return rhs or r"\partial L / \partial a_L"
+def _result(rule: Rule, eq: Equation, k: int, ctx: Context):
+    """What the equation writes: the engine's array, or for an update the new parameter."""
+    name = fill(eq.lhs, k)
+    if rule.phase == "update":
+        gradient = ctx.value(f"grad_{name}")
+        return ctx.value(name) - ctx.lr * gradient  # W_k ← W_k - η ∇W_k (and b_k likewise)
+    return ctx.value(name)
+
+
+def rule_of(step: Step) -> Rule:
+    for block in TABLE + UPDATE_TABLE:
+        for rule in block.rules:
+            if rule.kind == step.kind:
+                return rule
+    raise KeyError(step.kind)
 
 
 def all_steps(trace: Trace) -> list[Step]:
     """Forward then backward, in the order of MATH.md and of `trace --json`."""
-    return forward_steps(trace) + backward_steps(trace)
+    return build(trace)
+
+
+def forward_steps(trace: Trace) -> list[Step]:
+    return [s for s in build(trace) if s.phase == "forward"]
+
+
+def backward_steps(trace: Trace) -> list[Step]:
+    return [s for s in build(trace) if s.phase == "backward"]
 
 
 def update_steps(trace: Trace, lr: float) -> list[Step]:
-    """The plain gradient-descent update of every layer: W_k ← W_k - η ∇W_k, b_k ← b_k - η ∇b_k.
+    """Plain gradient descent for each layer: W_k ← W_k - η ∇W_k, b_k ← b_k - η ∇b_k.
 
-    The values are the updated W_k; the updated b_k is ``trace.network.b(k) - lr * trace.grad_b[k]``.
+    ``values`` is the new W_k; ``outputs`` holds the new W_k and the new b_k.
     """
-    steps = []
-    for k in range(1, trace.depth + 1):
-        new_W = trace.network.W(k) - lr * trace.grad_W[k]  # W_k ← W_k - η ∇W_k
-        steps.append(Step("update", k, f"W{k}",
-                          rf"W{sub(k)} \leftarrow W{sub(k)} - \eta\, \nabla_{{W{sub(k)}}} L,\ "
-                          rf"b{sub(k)} \leftarrow b{sub(k)} - \eta\, \nabla_{{b{sub(k)}}} L",
-                          (f"W{k}", f"grad_W{k}", f"b{k}", f"grad_b{k}"), new_W))
-    return steps
+    return [s for s in build(trace, lr=lr, include_update=True) if s.phase == "update"]

@@ -96,10 +96,11 @@ def test_highlight_of_grad_W2_is_grad_a2_h1_and_every_edge_of_W2(trace):
 def test_explanations_fill_in_the_numbers_of_math_md(trace):
     steps = {s.quantity: s for s in all_steps(trace)}
     text = explain(steps["grad_h2"], trace).substituted
-    assert text == ("∇h_2 = W_3ᵀ ∇a_3 = [[0.3, 0.1, -0.1], [-0.5, 0.2, -0.4]]ᵀ · [-0.3554, 0.3554]"
+    assert text == ("∇h₂ L = W₃ᵀ ∇a₃ L = [[0.3, 0.1, -0.1], [-0.5, 0.2, -0.4]]ᵀ [-0.3554, 0.3554]"
                     " = [-0.2843, 0.0355, -0.1066]")
     assert "blame" in explain(steps["grad_h2"], trace).meaning
-    assert explain(steps["loss"], trace).substituted == "L = -log ŷ_1 = -log(0.6446) = 0.4391"
+    assert explain(steps["loss"], trace).substituted == (
+        "L = −Σᵢ yᵢ log ŷᵢ = 0.4391   (y = [1, 0], ŷ = [0.6446, 0.3554])")
     assert explain(steps["grad_a1"], trace).result == "[-0.0034, 0.0255, -0.0000]"
     for step in all_steps(trace) + update_steps(trace, 0.1):
         e = explain(step, trace)
@@ -125,14 +126,14 @@ def test_every_weight_of_the_textbook_net_paths_sum_to_the_matrix_gradient(trace
 def test_w131_paths_are_the_sum_math_md_writes(trace, registry):
     """∂L/∂w_131 through h_13 and both outputs: 3 units of layer 2 × 2 outputs = 6 paths."""
     report = weight_paths(trace, registry, 1, 2, 0)
-    assert report.name == "w_1,3,1"
+    assert report.name == "W₁,₃,₁"
     net, h, a = trace.network, trace.h, trace.a
     gp = lambda v: 1 - np.tanh(v) ** 2  # noqa: E731  tanh' written independently
     expected = sum(trace.grad_a[3][0, o] * net.W(3)[o, p] * gp(a[2][0, p]) * net.W(2)[p, 2]
                    for o in range(2) for p in range(3)) * gp(a[1][0, 2]) * h[0][0, 0]
     assert report.path_sum == pytest.approx(expected, rel=1e-12)
     assert [f.symbol for f in report.paths[0].factors] == [
-        "∇a_3[1]", "w_3,1,1", "g'(a_2[1])", "w_2,1,3", "g'(a_1[3])", "h_0[1]"]
+        "∂L/∂a₃,₁", "W₃,₁,₁", "g′(a₂,₁)", "W₂,₁,₃", "g′(a₁,₃)", "h₀,₁"]
 
 
 def test_path_view_refuses_a_batch_and_a_missing_weight(registry):
@@ -150,7 +151,8 @@ def test_quiz_grades_values_and_signs(trace):
     q = Question(steps["grad_h2"], (0,), "value")
     assert q.answer == pytest.approx(-0.2843, abs=1e-4)
     assert grade(q, "-0.2843").correct and grade(q, "−0.284").correct
-    assert not grade(q, "0.23").correct and "-0.2843" in grade(q, "0.23").message
+    assert not grade(q, "0.23").correct and "-0.2843" not in grade(q, "0.23").message  # Reveal shows it
+    assert "-0.2843" in grade(q, "-0.284").message
     assert not grade(q, "abc").correct
     sign = Question(steps["grad_h2"], (1,), "sign")
     assert grade(sign, "+").correct and not grade(sign, "-").correct

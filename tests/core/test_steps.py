@@ -142,7 +142,8 @@ def test_to_json_and_values_are_jsonable(registry):
     trace = trace_for(registry, [3, 4, 2], ["tanh"], batch=1)
     for step in all_steps(trace):
         data = step.to_json(with_values=True)
-        assert set(data) == {"phase", "layer", "quantity", "formula", "reads", "values"}
+        assert set(data) == {"phase", "layer", "quantity", "formula", "reads", "writes", "values"}
+        assert data["writes"][0] == step.quantity
         json.dumps(data)
         if step.quantity == "loss":
             assert data["values"] == trace.loss

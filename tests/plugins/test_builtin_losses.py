@@ -42,7 +42,9 @@ def test_registers_every_builtin_with_the_contract_keywords():
     for name, spec in SPECS.items():
         contract = {"output", "value", "gradient", "formula", "description", "output_formula",
                     "gradient_formula"}
-        optional = {"value_from_logits", "validate_target"}  # documented additions
+        optional = {"value_from_logits", "validate_target",  # documented additions (docs/plugins.md)
+                    "output_name", "output_explanation", "explanation", "gradient_explanation",
+                    "output_element_formula", "gradient_element_formula", "gradient_element_note"}
         assert contract <= set(spec) <= contract | optional, name
         assert spec["formula"].startswith("L =") and spec["description"]
     ce = SPECS["softmax_cross_entropy"]
