@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.engine.network import MAX_WIDTH, max_width
+from core.stepthrough.notation import Element
+from core.stepthrough.numbers import number
 
 from .activation_view import ActivationView
 from .animation.typeset import formula_html
@@ -63,6 +65,7 @@ class Inspector(QWidget):
         super().__init__(parent)
         self.document = None
         self.selection: Selection | None = None
+        self.step_view = None  # during the step-through: only what is computed is shown
         self._updating = False
         self.title = plain_label()  # layer titles name activations from the file
         self.title.setStyleSheet("font-weight: bold; font-size: 13px; padding: 2px 0 6px 0;")
@@ -117,7 +120,8 @@ class Inspector(QWidget):
         self.bias_name = QLabel("b")
         form.addRow(self.bias_name, self.bias_spin)
         self.grad_b_label = _label()
-        form.addRow("∇b", self.grad_b_label)
+        self.grad_b_name = QLabel("∇b")
+        form.addRow(self.grad_b_name, self.grad_b_label)
         self.neuron_form = form
         return page
 
@@ -134,7 +138,8 @@ class Inspector(QWidget):
                                      "summed, next to the matrix form and a finite difference")
         self.paths_button.clicked.connect(self._request_paths)
         form.addRow("Value", self.weight_spin)
-        form.addRow("∇W", self.grad_w_label)
+        self.grad_w_name = QLabel("∇W")
+        form.addRow(self.grad_w_name, self.grad_w_label)
         form.addRow(self.weight_path)
         form.addRow(self.paths_button)
         return page
@@ -156,6 +161,15 @@ class Inspector(QWidget):
         """Show ``selection`` (a :class:`~desktop_app.canvas.Selection`) or nothing."""
         self.selection = selection if selection is not None and selection.kind else None
         self._refresh()
+
+    def show_step(self, view) -> None:
+        """Follow the step-through (a StepView, or None when it is put away)."""
+        self.step_view = view
+        self._refresh()
+
+    def _known(self, name: str) -> bool:
+        """May ``name`` be shown? Always outside the step-through; inside, once computed."""
+        return self.step_view is None or name in self.step_view.known
 
     def _valid(self, sel: Selection) -> bool:
         sizes = self.document.network.sizes
@@ -188,7 +202,7 @@ class Inspector(QWidget):
 
     def _show_layer(self, k: int) -> None:
         net, registry = self.document.network, self.document.registry
-        self.title.setText(f"Layer {k}: {names.layer_title(net, k)}")
+        self.title.setText(f"Layer {k}: {names.layer_title(net, k, registry)}")
         self.pages.setCurrentIndex(1)
         self.width_spin.setMaximum(max_width(net.sizes, k))  # within the parameter limit
         self.width_spin.setValue(net.layers[k].width)
@@ -221,37 +235,49 @@ class Inspector(QWidget):
 
     def _show_neuron(self, k: int, i: int) -> None:
         net, trace = self.document.network, self.document.trace
-        u, L = i + 1, net.depth
-        self.title.setText(f"Unit {u} of layer {k}")
+        L = net.depth
+        self.title.setText(f"Unit {i + 1} of layer {k}")
         self.pages.setCurrentIndex(2)
         values = names.neuron_values(trace, k, i)
-        rows = {"a": f"a_{k}[{u}]", "h": f"ŷ[{u}]" if k == L else (f"x[{u}]" if k == 0 else f"h_{k}[{u}]"),
-                "grad_a": f"∇a_{k}[{u}]", "grad_h": f"∇h_{k}[{u}]"}
+        quantity = {"a": f"a{k}", "h": "yhat" if k == L else f"h{k}", "grad_a": f"grad_a{k}", "grad_h": f"grad_h{k}"}
         shown = {"a": values.get("a"), "h": values.get("yhat", values.get("h")),
                  "grad_a": values.get("grad_a"), "grad_h": values.get("grad_h")}
         for key, label in self.value_labels.items():
             visible = key in values or (key == "h" and "yhat" in values)
             self.neuron_form.setRowVisible(label, visible)
-            self.value_names[key].setText(rows[key])
-            label.setText(names.fmt(shown[key]) if shown[key] is not None else
-                          (self.document.trace_error or "—"))
+            self.value_names[key].setText(Element(quantity[key], (i + 1,)).text())
+            if shown[key] is None:
+                label.setText(self.document.trace_error or "—")
+            elif not self._known(quantity[key]):
+                label.setText("not computed yet")
+            else:
+                label.setText(number(shown[key]))
         self.neuron_form.setRowVisible(self.bias_spin, k > 0)
         self.neuron_form.setRowVisible(self.grad_b_label, k > 0 and trace is not None)
         if k > 0:
-            self.bias_name.setText(f"b_{k}[{u}]")
+            self.bias_name.setText(Element(f"b{k}", (i + 1,)).text())
             self.bias_spin.setValue(float(net.b(k)[i]))
+            self.grad_b_name.setText(Element(f"grad_b{k}", (i + 1,)).text())
             if trace is not None:
-                self.grad_b_label.setText(names.fmt(trace.grad_b[k][i]))
+                self.grad_b_label.setText(number(trace.grad_b[k][i]) if self._known(f"grad_b{k}")
+                                          else "not computed yet")
 
     def _show_weight(self, k: int, i: int, j: int) -> None:
         net, trace = self.document.network, self.document.trace
-        self.title.setText(f"Weight w_{k}[{i + 1},{j + 1}]")
+        weight = names.weight_name(k, i, j)
+        self.title.setText(f"Weight {weight}")
         self.pages.setCurrentIndex(3)
         self.weight_spin.setValue(float(net.W(k)[i, j]))
-        self.grad_w_label.setText(names.fmt(trace.grad_W[k][i, j]) if trace is not None else "—")
+        self.grad_w_name.setText(Element(f"grad_W{k}", (i + 1, j + 1)).text())
+        if trace is None:
+            self.grad_w_label.setText("—")
+        else:
+            self.grad_w_label.setText(number(trace.grad_W[k][i, j]) if self._known(f"grad_W{k}")
+                                      else "not computed yet")
         self.weight_path.setText(
-            f"From h_{k - 1}[{j + 1}] to a_{k}[{i + 1}]: row {i + 1}, column {j + 1} of W_{k} "
-            f"(the notes write w_{k}{i + 1}{j + 1}). Type a value and press Enter; Ctrl+Z undoes it.")
+            f"{weight}: from {names.unit_name(f'h{k - 1}', j)} to {names.unit_name(f'a{k}', i)}, row {i + 1} and "
+            f"column {j + 1} of W_{k} (the notes write w_{k}{i + 1}{j + 1}). "
+            "Type a value and press Enter; Ctrl+Z undoes it.")
 
     # -- edits --------------------------------------------------------------------------
     def _push(self, command) -> None:

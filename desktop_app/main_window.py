@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
 
         self.view.selection_changed.connect(self.inspector.show_selection)
         self.steps.step_changed.connect(self.view.show_step)
+        self.steps.step_changed.connect(self.inspector.show_step)  # no spoilers in the inspector
+        self.view.selection_changed.connect(self.steps.set_selection)  # the element view
         self.inspector.paths_requested.connect(lambda k, i, j: self.show_weight_paths())
         self.training.weights_applied.connect(self.steps.leave)  # training moves the weights on
         self.welcome = WelcomeCard(self.view.viewport())

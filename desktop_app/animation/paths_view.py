@@ -2,6 +2,8 @@
 the matrix form's value and a finite-difference estimate."""
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,19 +15,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.stepthrough.explain import number
+from core.stepthrough.notation import Element
+from core.stepthrough.notation import text as symbol_text
+from core.stepthrough.numbers import number
 from core.stepthrough.paths import PathError, PathReport, weight_paths
 
 from ..plain_text import rich
 
 
 def path_rows(report: PathReport) -> list[tuple[str, str, str]]:
-    """(route, factors, product) per path: route like a_1[3] → a_2[1] → a_3[2] → L."""
+    """(route, factors, product) per path: route like a₁,₃ → a₂,₁ → a₃,₂ → L."""
     rows = []
     for path in report.paths:
-        route = " → ".join(f"a_{report.k + n}[{u + 1}]" for n, u in enumerate(path.units)) + " → L"
+        route = " → ".join(Element(f"a{report.k + n}", (u + 1,)).text() for n, u in enumerate(path.units)) + " → L"
         factors = " × ".join(f"{f.symbol} ({number(f.value)})" for f in path.factors)
-        rows.append((route, factors, f"{path.product:.6g}"))
+        rows.append((route, factors, number(path.product, 8)))
     return rows
 
 
@@ -34,7 +38,7 @@ class PathsDialog(QDialog):
 
     def __init__(self, document, k: int, i: int, j: int, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Every path from w_{k},{i + 1},{j + 1} to the loss")
+        self.setWindowTitle(f"Every path from {Element(f'W{k}', (i + 1, j + 1)).text()} to the loss")
         self.resize(900, 480)
         layout = QVBoxLayout(self)
         self.summary = QLabel(self)
@@ -74,12 +78,14 @@ class PathsDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnToContents(0)
         shown = "" if len(rows) == report.path_count else f" (the first {len(rows)} are listed)"
+        k = report.k
+        matrix_form = f"{symbol_text(f'grad_W{k}')} = {symbol_text(f'grad_a{k}')} {symbol_text(f'h{k - 1}')}ᵀ"
         agree = abs(report.path_sum - report.matrix_value) <= 1e-12 + 1e-9 * abs(report.matrix_value)
         self.summary.setText(
-            f"<b>∂L/∂{report.name}</b> through <b>{report.path_count}</b> path(s){shown}.<br>"
-            f"Sum over the paths: <b>{report.path_sum:.8g}</b> &nbsp;·&nbsp; "
-            f"matrix form ∇W_{report.k} = ∇a_{report.k} h_{report.k - 1}ᵀ, entry "
-            f"[{report.i + 1}, {report.j + 1}]: <b>{report.matrix_value:.8g}</b> &nbsp;·&nbsp; "
-            f"finite difference (L(w+ε) − L(w−ε))/2ε: <b>{report.finite_difference:.8g}</b><br>"
+            f"<b>∂L/∂{html.escape(report.name)}</b> through <b>{report.path_count}</b> path(s){shown}.<br>"
+            f"Sum over the paths: <b>{number(report.path_sum, 8)}</b> &nbsp;·&nbsp; "
+            f"matrix form {matrix_form}, entry "
+            f"[{report.i + 1}, {report.j + 1}]: <b>{number(report.matrix_value, 8)}</b> &nbsp;·&nbsp; "
+            f"finite difference (L(W+ε) − L(W−ε))/2ε: <b>{number(report.finite_difference, 8)}</b><br>"
             + ("<span style='color:#2e7d32'>The three agree.</span>" if agree else
                "<span style='color:#b71c1c'>They disagree!</span>"))

@@ -2,16 +2,18 @@
 
 Step forward and back, play and pause with a speed, jump to start or end, a scrubber
 over all steps, and the granularity (one equation, one layer, the whole pass). Below,
-the current equation typeset, the same equation with the numbers, the result, and a
-plain-language line. Emits ``step_changed`` so the canvas can highlight what the step
-reads and writes.
+the current equation typeset, the same equation with the numbers (real column vectors and
+matrices), a plain-language line, the element view of the canvas selection, and the
+check-yourself question. Everything comes from the step table (core.stepthrough.steps).
+Emits ``step_changed`` so the canvas can highlight what the step reads and writes: a
+StepView while the panel is shown, None when it is hidden (the canvas is normal again).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSlider,
     QStyle,
     QToolButton,
@@ -29,10 +32,13 @@ from PySide6.QtWidgets import (
 from core.stepthrough.explain import Explanation, explain
 from core.stepthrough.highlight import Highlight, highlight
 from core.stepthrough.player import GRANULARITIES, StepPlayer
+from core.stepthrough.shown import neuron_quantities
 from core.stepthrough.steps import Step
 
 from ..app_state import AppState
 from ..plain_text import plain_label
+from .element_panel import ElementPanel, legend
+from .equation_view import EquationView
 from .quiz_box import QuizBox
 from .typeset import formula_pixmap
 
@@ -45,8 +51,10 @@ class StepView:
 
     step: Step | None
     highlight: Highlight | None
-    revealed: frozenset  # trace names computed so far
+    revealed: frozenset  # names of the quantities computed so far
     explanation: Explanation | None
+    known: frozenset = frozenset()  # what may be shown: the sample and what is computed
+    shown: dict = field(default_factory=dict)  # layer -> the quantity its neurons show
 
 
 class StepPanel(QWidget):
@@ -56,6 +64,7 @@ class StepPanel(QWidget):
         super().__init__(parent)
         self.document = None
         self.player: StepPlayer | None = None
+        self.selection = None  # the canvas selection, for the element view
         self._stale = False
         self.play_timer = QTimer(self)
         self.play_timer.timeout.connect(self._advance_playing)
@@ -125,15 +134,14 @@ class StepPanel(QWidget):
         self.formula = plain_label(parent=self)  # a pixmap, or the plugin's formula as text
         self.formula.setMinimumHeight(34)
         self.formula.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        self.numbers = plain_label(parent=self)  # numbers, or an error naming a plugin
-        self.numbers.setWordWrap(True)
-        self.numbers.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        mono = QFont("DejaVu Sans Mono")
-        mono.setStyleHint(QFont.Monospace)
-        self.numbers.setFont(mono)
+        self.hint = plain_label(parent=self)  # a hint, or an error naming a plugin
+        self.hint.setWordWrap(True)
+        self.numbers = EquationView(self)
         self.meaning = plain_label(parent=self)
         self.meaning.setWordWrap(True)
         self.meaning.setStyleSheet("color: #555; font-style: italic;")
+        self.element = ElementPanel(self)
+        self.element.hide()
         self.quiz = QuizBox(self)
         self.quiz.answered.connect(self._quiz_answered)
         self.quiz.hide()
@@ -142,15 +150,24 @@ class StepPanel(QWidget):
         card.setObjectName("formulaCard")
         card.setStyleSheet("#formulaCard { background: white; border: 1px solid #ccc; border-radius: 4px; }")
         card_layout = QVBoxLayout(card)
+        card_layout.addWidget(self.quiz)
         card_layout.addWidget(self.formula)
+        card_layout.addWidget(self.hint)
         card_layout.addWidget(self.numbers)
         card_layout.addWidget(self.meaning)
-        card_layout.addWidget(self.quiz)
+        card_layout.addWidget(self.element)
+        card_layout.addStretch(1)
+        self.scroll = QScrollArea(self)  # a small window scrolls the card instead of cutting it
+        self.scroll.setWidget(card)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.legend = legend(self)
+        controls.addWidget(self.legend)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addLayout(scrub)
-        layout.addWidget(card, 1)
+        layout.addWidget(self.scroll, 1)
 
     # -- the document and its trace -------------------------------------------------
     def _follow(self, document) -> None:
@@ -173,6 +190,19 @@ class StepPanel(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._fresh()
+        self._show(keep_quiz=True)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.pause()
+        self.step_changed.emit(None)  # the step-through is put away: the canvas is normal again
+
+    def set_selection(self, selection) -> None:
+        """The canvas selection changed: show the element view of the current step for it."""
+        self.selection = selection
+        view = self.current_view() if self.player is not None else None
+        self.element.show_element(view.step if view else None, self.player.trace if self.player else None,
+                                  selection, self.lr.value())
 
     def rebuild(self, keep_position: bool = True) -> None:
         """A new player from the document's trace (after an edit, a new example, a new η)."""
@@ -197,11 +227,22 @@ class StepPanel(QWidget):
         if self.quiz_toggle.isChecked():
             if not self.quiz.awaiting:
                 self.pause()
-                self.quiz.ask(self.player.steps[self.player.position])
+                self._ask(self.player.steps[self.player.position])
             return
         self.quiz.hide()
         self.player.step_forward()
         self._show()
+
+    def _ask(self, step: Step) -> None:
+        """Pose the question about ``step`` with its formula shown and its numbers hidden."""
+        self.quiz.ask(step)
+        colour = PHASE_COLOURS.get(step.phase, "#202020")
+        self._set_formula(step.formula, colour)
+        self.numbers.clear()
+        self.element.hide()
+        self.meaning.clear()
+        self.hint.setText("Next step: work it out, then type your answer above.")
+        self.hint.show()
 
     def _quiz_answered(self) -> None:
         """After the learner answered, reveal the step (the verdict stays visible)."""
@@ -223,12 +264,13 @@ class StepPanel(QWidget):
             self._show()
 
     def leave(self) -> None:
-        """Back to the start (the canvas shows plain values again), e.g. when training moves on."""
+        """Back to the start and the canvas normal again, e.g. when training moves the weights on."""
         self._fresh()
+        self.pause()
         if self.player is not None and self.player.position:
-            self.pause()
             self.player.to_start()
             self._show()
+        self.step_changed.emit(None)
 
     def to_end(self) -> None:
         self._fresh()
@@ -299,12 +341,22 @@ class StepPanel(QWidget):
     # -- showing -----------------------------------------------------------------
     def current_view(self) -> StepView:
         player = self.player
-        if player is None or player.current is None:
-            revealed = frozenset(player.revealed()) if player else frozenset()
-            return StepView(None, None, revealed, None)
+        if player is None:
+            return StepView(None, None, frozenset(), None)
+        revealed, known = frozenset(player.revealed()), frozenset(player.known())
+        shown = neuron_quantities(player.steps, player.position, player.trace.depth)
         step = player.current
-        return StepView(step, highlight(step, player.trace.network.sizes), frozenset(player.revealed()),
-                        explain(step, player.trace, lr=player.lr))
+        if step is None:
+            return StepView(None, None, revealed, None, known, shown)
+        return StepView(step, highlight(step, player.trace.network.sizes), revealed,
+                        explain(step, player.trace, lr=player.lr), known, shown)
+
+    def _set_formula(self, latex: str, colour: str) -> None:
+        pixmap = formula_pixmap(latex, color=colour)
+        if pixmap is None:
+            self.formula.setText(latex)
+        else:
+            self.formula.setPixmap(pixmap)
 
     def _show(self, keep_quiz: bool = False) -> None:
         if not keep_quiz:
@@ -315,12 +367,16 @@ class StepPanel(QWidget):
                   self.end_button, self.scrubber):
             w.setEnabled(enabled)
         view = self.current_view()
+        self.hint.hide()
         if player is None:
             self.position_label.setText("no pass")
             self.formula.clear()
-            self.numbers.setText(self.document.trace_error or "" if self.document else "")
+            self.numbers.clear()
+            self.hint.setText(self.document.trace_error or "" if self.document else "")
+            self.hint.show()
             self.meaning.clear()
-            self.step_changed.emit(view)
+            self.element.hide()
+            self._emit(view)
             return
         self.scrubber.blockSignals(True)
         self.scrubber.setRange(0, len(player))
@@ -329,18 +385,25 @@ class StepPanel(QWidget):
         if view.step is None:
             self.position_label.setText(f"start · 0 / {len(player)}")
             self.formula.clear()
-            self.numbers.setText("Press Step forward (→) to compute the first step of the forward pass.")
+            self.numbers.clear()
+            self.hint.setText("Press Step forward (→) to compute the first step of the forward pass. "
+                              "The canvas shows the input x; every other value appears when it is computed.")
+            self.hint.show()
             self.meaning.setText("")
+            self.quiz.score_label.setText(self.quiz.score.text())
+            if player.position == 0 and not keep_quiz:
+                self.quiz.reset_score()
         else:
             step, e = view.step, view.explanation
             colour = PHASE_COLOURS.get(step.phase, "#202020")
             self.position_label.setText(
                 f"<span style='color:{colour}'><b>{step.phase}</b></span> · {player.position} / {len(player)}")
-            pixmap = formula_pixmap(step.formula, color=colour)
-            if pixmap is None:
-                self.formula.setText(step.formula)
-            else:
-                self.formula.setPixmap(pixmap)
-            self.numbers.setText(e.substituted)
+            self._set_formula(step.formula, colour)
+            self.numbers.set_lines(e.lines)
             self.meaning.setText(e.meaning)
-        self.step_changed.emit(view)
+        self.element.show_element(view.step, player.trace, self.selection, player.lr)
+        self._emit(view)
+
+    def _emit(self, view: StepView) -> None:
+        if self.isVisible():
+            self.step_changed.emit(view)

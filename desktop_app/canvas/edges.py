@@ -15,7 +15,7 @@ from .selection import Selection
 POSITIVE = QColor("#f59322")
 NEGATIVE = QColor("#0877bd")
 NEUTRAL = QColor("#b8bec6")
-HIGHLIGHT = QColor("#e8336d")
+HIGHLIGHT = QColor("#212121")  # the selection: not teal (read) nor magenta (written)
 MIN_PEN, MAX_PEN = 0.5, 6.0
 WIDTH_STEP = 0.1  # px: an edge's pen is replaced only when its width changes by a step
 EDGE_TUCK = 4.0  # px: edges start this far inside the neurons, which cover the flat ends

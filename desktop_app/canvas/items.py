@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.stepthrough.numbers import number
+
 from .edges import HIGHLIGHT, NEGATIVE, NEUTRAL, POSITIVE
 from .layout import BOX_WIDTH, NEURON_RADIUS, LayerGeometry
 from .selection import Selection
@@ -109,10 +111,14 @@ class NeuronItem(QGraphicsItem):
             self._fill = QColor("white")
         else:
             self._fill = signed_color(value, scale, alpha_min=25)
-        shown = (None if value is None else f"{value:.2f}", self._fill.rgba())
+        shown = (self.label(), self._fill.rgba())
         if shown != self._shown:  # repaint (and re-cache) only when the picture changes
             self._shown = shown
             self.update()
+
+    def label(self) -> str:
+        """The number written in the circle ('' when there is none): the one formatter, 2 decimals."""
+        return "" if self.value is None else number(self.value, 2)
 
     def set_highlighted(self, on: bool) -> None:
         if on != self.highlighted:
@@ -131,7 +137,7 @@ class NeuronItem(QGraphicsItem):
             painter.setFont(_font(6.5))
             dark = self._fill.alpha() > 170 and self._fill.lightness() < 200
             painter.setPen(QColor("white") if dark else TEXT)
-            painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter, f"{self.value:.2f}")
+            painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter, self.label())
 
 
 class BiasItem(QGraphicsEllipseItem):

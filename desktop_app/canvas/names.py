@@ -1,33 +1,31 @@
 """Names and hover texts of what the canvas draws, in the notation of MATH.md.
 
-Units are shown 1-based: w_k[i,j] is row i of W_k (unit i of layer k) and column j
-(unit j of layer k-1); the notes write the same weight w_kij (w_131: layer 1, unit 3,
-input 1).
+Units are shown 1-based. One weight is written one way everywhere: W₂,₁,₃ (LaTeX
+W_{2,1,3}) is row 1 of W_2 (unit 1 of layer 2) and column 3 (unit 3 of layer 1), the
+notes' w_213; unit i of layer k is h_{k,i}. Numbers come from the one formatter,
+:func:`core.stepthrough.numbers.number`.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from core.engine.network import Network
-
-OUTPUT_FUNCTIONS = {
-    "softmax_cross_entropy": "softmax",
-    "squared_error": "identity",
-    "binary_cross_entropy": "sigmoid",
-}
+from core.stepthrough.notation import Element
+from core.stepthrough.numbers import number
 
 
-def output_function(loss: str) -> str:
-    """The name of O for ``loss`` (softmax for cross-entropy …), else the loss's name."""
-    return OUTPUT_FUNCTIONS.get(loss, loss)
+def output_function(network: Network, registry=None) -> str:
+    """The name of O from the loss plugin (``output_name``), else the loss's own name."""
+    loss = registry.losses.get(network.loss) if registry is not None else None
+    return (loss.output_name if loss is not None and loss.output_name else "") or network.loss
 
 
-def layer_title(network: Network, k: int) -> str:
+def layer_title(network: Network, k: int, registry=None) -> str:
     """``Input``, ``Hidden 2 · tanh`` or ``Output · softmax``."""
     if k == 0:
         return "Input"
     if k == network.depth:
-        return f"Output · {output_function(network.loss)}"
+        return f"Output · {output_function(network, registry)}"
     return f"Hidden {k} · {network.layers[k].activation}"
 
 
@@ -48,11 +46,18 @@ def layer_problem(network: Network, registry, k: int) -> str | None:
 
 
 def fmt(value: float) -> str:
-    """A number as the canvas prints it: 4 decimals, or scientific when tiny or huge."""
-    value = float(value)
-    if value != 0 and (abs(value) < 1e-4 or abs(value) >= 1e5):
-        return f"{value:.3e}"
-    return f"{value:.4f}"
+    """A number as everything in the app prints it (the one formatter)."""
+    return number(value)
+
+
+def weight_name(k: int, i: int, j: int) -> str:
+    """W₂,₁,₃ for W_k[i, j] (0-based i, j)."""
+    return Element(f"W{k}", (i + 1, j + 1)).text()
+
+
+def unit_name(quantity: str, i: int) -> str:
+    """h₂,₁, ŷ₁, ∂L/∂a₃,₁ … for unit i (0-based) of ``quantity``."""
+    return Element(quantity, (i + 1,)).text()
 
 
 def _row(array, i: int) -> float | None:
@@ -90,41 +95,56 @@ def shown_value(trace, k: int, i: int) -> float | None:
     return values.get("yhat", values.get("h"))
 
 
-def neuron_tooltip(network: Network, trace, k: int, i: int, error: str | None = None) -> str:
-    """``a_2[1] = …, h_2[1] = …, ∇a = …`` for unit i (0-based) of layer k."""
-    u = i + 1
+NEURON_ORDER = ("a", "h", "yhat", "grad_a", "grad_h")
+
+
+def _quantity(kind: str, k: int) -> str:
+    return "yhat" if kind == "yhat" else f"{kind}{k}"
+
+
+def neuron_tooltip(network: Network, trace, k: int, i: int, error: str | None = None,
+                   known: set | None = None, shown: str | None = None) -> str:
+    """Every value of unit i (0-based) of layer k, e.g. ``a₂,₁ = 0.4196`` and ``h₂,₁ = 0.3966``.
+
+    During the step-through ``known`` holds what has been computed: nothing else is listed,
+    and ``shown`` (the quantity the neuron's label shows) comes first.
+    """
     values = neuron_values(trace, k, i)
     if not values:
-        head = f"unit {u} of layer {k}"
+        head = f"unit {i + 1} of layer {k}"
         return f"{head}\nno values: {error}" if error else head
-    lines = []
-    if k == 0:
-        lines.append(f"h_0[{u}] = x[{u}] = {fmt(values['h'])}")
-        lines.append(f"∇h_0[{u}] = {fmt(values['grad_h'])}")
-    elif k == network.depth:
-        lines.append(f"a_{k}[{u}] = {fmt(values['a'])}, ŷ[{u}] = {fmt(values['yhat'])}")
-        lines.append(f"∇a_{k}[{u}] = {fmt(values['grad_a'])}")
-    else:
-        lines.append(f"a_{k}[{u}] = {fmt(values['a'])}, h_{k}[{u}] = {fmt(values['h'])}")
-        lines.append(f"∇a = {fmt(values['grad_a'])}, ∇h = {fmt(values['grad_h'])}")
+    names = [_quantity(kind, k) for kind in NEURON_ORDER if values.get(kind) is not None]
+    if known is not None:
+        names = [n for n in names if n in known]
+    if shown in names:
+        names.remove(shown)
+        names.insert(0, shown)
+    lines = [f"{unit_name(n, i)} = " + (f"{Element('x', (i + 1,)).text()} = " if n == "h0" else "")
+             + number(values[_kind(n)]) for n in names]
     if k >= 1:
-        lines.append(f"b_{k}[{u}] = {fmt(network.b(k)[i])}")
-    return "\n".join(lines)
+        lines.append(f"{Element(f'b{k}', (i + 1,)).text()} = {number(network.b(k)[i])}")
+    if known is not None and len(names) < len([n for n in NEURON_ORDER if values.get(n) is not None]):
+        lines.append("(the rest is not computed yet)")
+    return "\n".join(line for line in lines if line)
 
 
-def edge_tooltip(network: Network, trace, k: int, i: int, j: int) -> str:
-    """``w_2[1,3] = … (from h_1[3] to a_2[1]); ∇ = …`` with the notes' w_kij spelling."""
+def _kind(name: str) -> str:
+    return "yhat" if name == "yhat" else name.rstrip("0123456789")
+
+
+def edge_tooltip(network: Network, trace, k: int, i: int, j: int, known: set | None = None) -> str:
+    """``W₂,₁,₃ = 0.8 (from h₁,₃ to a₂,₁)`` and its gradient once computed."""
     w = network.W(k)[i, j]
-    text = f"w_{k}[{i + 1},{j + 1}] = {fmt(w)} (from h_{k - 1}[{j + 1}] to a_{k}[{i + 1}])"
-    if trace is not None and trace.grad_W[k] is not None:
-        text += f"; ∇ = {fmt(trace.grad_W[k][i, j])}"
-    text += (f"\n1-based: row {i + 1} of W_{k} (unit of layer {k}), column {j + 1} "
-             f"(unit of layer {k - 1}); the notes write w_{k}{i + 1}{j + 1}")
+    text = (f"{weight_name(k, i, j)} = {number(w)}   (from {unit_name(f'h{k - 1}', j)} "
+            f"to {unit_name(f'a{k}', i)})")
+    if trace is not None and trace.grad_W[k] is not None and (known is None or f"grad_W{k}" in known):
+        text += f"\n{Element(f'grad_W{k}', (i + 1, j + 1)).text()} = {number(trace.grad_W[k][i, j])}"
+    text += f"\nrow {i + 1} of W_{k} (unit {i + 1} of layer {k}), column {j + 1} (unit {j + 1} of layer {k - 1})"
     return text
 
 
-def bias_tooltip(network: Network, trace, k: int, i: int) -> str:
-    text = f"b_{k}[{i + 1}] = {fmt(network.b(k)[i])}"
-    if trace is not None and trace.grad_b[k] is not None:
-        text += f"; ∇ = {fmt(trace.grad_b[k][i])}"
+def bias_tooltip(network: Network, trace, k: int, i: int, known: set | None = None) -> str:
+    text = f"{Element(f'b{k}', (i + 1,)).text()} = {number(network.b(k)[i])}"
+    if trace is not None and trace.grad_b[k] is not None and (known is None or f"grad_b{k}" in known):
+        text += f"\n{Element(f'grad_b{k}', (i + 1,)).text()} = {number(trace.grad_b[k][i])}"
     return text

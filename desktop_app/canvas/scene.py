@@ -102,7 +102,7 @@ class NetworkScene(QGraphicsScene):
         net = self.network
         geometry = self.layout[k]
         hidden = 0 < k < net.depth
-        item = LayerItem(geometry, names.layer_title(net, k), net.layers[k].width,
+        item = LayerItem(geometry, names.layer_title(net, k, self.document.registry), net.layers[k].width,
                          self.width_step_requested.emit, self.delete_requested.emit if hidden else None)
         self._title(item, k)
         self.addItem(item)
@@ -300,7 +300,7 @@ class NetworkScene(QGraphicsScene):
     def _title(self, item: LayerItem, k: int) -> None:
         """The layer's title, marked ⚠ (and the box outlined) when its plugin is missing."""
         problem = names.layer_problem(self.network, self.document.registry, k)
-        item.set_title(names.layer_title(self.network, k) + (" ⚠" if problem else ""))
+        item.set_title(names.layer_title(self.network, k, self.document.registry) + (" ⚠" if problem else ""))
         item.set_problem(problem)
 
     # -- what is drawn (for the view, tests and tooltips) -----------------------------
@@ -324,7 +324,12 @@ class NetworkScene(QGraphicsScene):
                 return item
         return None
 
+    tooltip_override = None  # set by the step overlay: hover texts without spoilers
+
     def tooltip_for(self, item: QGraphicsItem) -> str:
+        override = self.tooltip_override(item) if self.tooltip_override is not None else None
+        if override is not None:
+            return override
         net, trace = self.network, self.document.trace
         if isinstance(item, NeuronItem):
             return names.neuron_tooltip(net, trace, item.k, item.i, self.document.trace_error)

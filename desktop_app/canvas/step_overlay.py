@@ -1,12 +1,15 @@
 """The animation on the canvas: what a step reads and writes, its new values, and a pulse.
 
-Reads are ringed in teal, writes in magenta; the neurons show the latest revealed
-quantity of their layer (a, h, ŷ, ∇a or ∇h); edges the step writes get their new value
-as a label; small dots run along the edges in the direction the numbers flow (forward
-from layer k-1 to k, backward from k to k-1).
+Reads are ringed in teal, writes in magenta (the selection ring has its own colour); the
+neurons show the latest quantity computed on their layer in the true step order (from
+:func:`core.stepthrough.shown.neuron_quantities`, the step table), blank before anything
+is computed, and their tooltips list only what is computed so far; edges the step writes
+get their new value as a label; small dots run along the edges in the direction the
+numbers flow (forward from layer k-1 to k, backward from k to k-1).
 """
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QEasingCurve, QObject, QPointF, Qt, QVariantAnimation
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import (
@@ -15,8 +18,9 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from core.stepthrough.explain import number
+from core.stepthrough.numbers import number
 
+from . import names
 from .layout import NEURON_RADIUS
 
 READ = QColor("#00897b")
@@ -26,15 +30,6 @@ PULSE_BACKWARD = QColor("#c2571a")
 MAX_PULSES = 240  # dots in flight at once
 MAX_EDGE_LABELS = 16
 Z_GLOW, Z_RING, Z_LABEL, Z_PULSE = 0.5, 4, 6, 7
-
-
-def shown_quantity(revealed: frozenset, k: int, depth: int) -> str | None:
-    """The quantity layer k's neurons show: the last one computed of a, h (or ŷ), ∇a, ∇h."""
-    order = [f"a{k}", "yhat" if k == depth else f"h{k}", f"grad_a{k}", f"grad_h{k}"]
-    if k == 0:
-        order = ["h0", "grad_h0"]
-    shown = [q for q in order if q in revealed or q == "h0"]
-    return shown[-1] if shown else None
 
 
 class StepOverlay(QObject):
@@ -69,6 +64,7 @@ class StepOverlay(QObject):
     def clear(self) -> None:
         """Remove the rings, labels and pulses (items a rebuild already removed are skipped)."""
         self.animation.stop()
+        self.scene.tooltip_override = None
         for item in self.items:
             if item.scene() is self.scene:
                 self.scene.removeItem(item)
@@ -78,14 +74,20 @@ class StepOverlay(QObject):
             self.scene.refresh_values()
 
     def show(self, view) -> None:
-        """Show a StepView (see desktop_app.animation.step_panel); None or no step clears."""
+        """Show a StepView (see desktop_app.animation.step_panel); None returns to normal.
+
+        At the start of the step-through (no step yet) only the input is shown.
+        """
         self.clear()
-        if view is None or view.step is None:
+        if view is None:
             return
         self.view = view
         trace = self.scene.document.trace
+        self._neuron_values(view.shown, trace)
+        self.scene.tooltip_override = self.tooltip
+        if view.step is None:
+            return
         hl = view.highlight
-        self._neuron_values(view.revealed, trace)
         for (k, i) in hl.read_neurons - hl.write_neurons:
             self._ring(k, i, READ)
         for (k, i) in hl.write_neurons:
@@ -102,21 +104,42 @@ class StepOverlay(QObject):
         self._pulse(hl, view.step.phase)
 
     # -- pieces ------------------------------------------------------------------------
-    def _neuron_values(self, revealed: frozenset, trace) -> None:
-        if trace is None:
+    def _neuron_values(self, shown: dict, trace) -> None:
+        """Each layer's neurons show the quantity the step table says (blank when none)."""
+        if trace is None or names.trace_sizes(trace) != list(self.scene.network.sizes):
             return
-        depth = trace.depth
         for geometry in self.scene.layout:
             k = geometry.index
-            quantity = shown_quantity(revealed, k, depth)
+            quantity = shown.get(k)
             values = trace.quantity(quantity) if quantity else None
-            row = None if values is None else values[0]
+            row = None if values is None else np.asarray(values)[0]
             scale = max([1.0] + ([float(abs(v)) for v in row] if row is not None else []))
             for i in geometry.units:
                 neuron = self.scene.neurons.get((k, i))
                 if neuron is not None:
                     neuron.set_value(None if row is None else float(row[i]), scale)
-                    neuron.setToolTip(f"{quantity}[{i + 1}] = {number(row[i])}" if row is not None else "")
+
+    def tooltip(self, item) -> str | None:
+        """The hover text during the step-through: only what is computed, the label's quantity first."""
+        view, scene = self.view, self.scene
+        if view is None:
+            return None
+        trace, net = scene.document.trace, scene.network
+        kind = item.selection().kind if hasattr(item, "selection") else None
+        if kind == "neuron":
+            return names.neuron_tooltip(net, trace, item.k, item.i, scene.document.trace_error,
+                                        known=view.known, shown=view.shown.get(item.k))
+        if kind == "weight":
+            return names.edge_tooltip(net, trace, item.k, item.i, item.j, known=view.known)
+        if kind == "bias":
+            return names.bias_tooltip(net, trace, item.k, item.i, known=view.known)
+        return None
+
+    def label_of(self, k: int, i: int) -> tuple[str | None, str]:
+        """(quantity, text) neuron (k, i) shows now: for tests and the legend."""
+        neuron = self.scene.neurons.get((k, i))
+        quantity = self.view.shown.get(k) if self.view is not None else None
+        return quantity, neuron.label() if neuron is not None else ""
 
     def _ring(self, k: int, i: int, colour: QColor) -> None:
         neuron = self.scene.neurons.get((k, i))

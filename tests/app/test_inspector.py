@@ -41,7 +41,8 @@ def test_edit_weight_changes_network_and_trace_and_undoes(setup, qtbot):
     assert inspector.weight_spin.value() == pytest.approx(0.8)
     # ∇W_2[1,3] = ∇a_2[1] h_1[3] = -0.2396 · 1.0 (MATH.md prints ∇W_2 inputs × outputs)
     assert inspector.grad_w_label.text() == "-0.2396"
-    assert "from h_1[3] to a_2[1]" in inspector.weight_path.text().lower()
+    assert "from h₁,₃ to a₂,₁" in inspector.weight_path.text()
+    assert inspector.title.text() == "Weight W₂,₁,₃"
     W_before = network.W(2).copy()
     loss_before = document.trace.loss
     assert loss_before == pytest.approx(0.4391, abs=1e-4)
@@ -60,8 +61,8 @@ def test_neuron_values_come_from_the_trace_and_bias_is_editable(setup, qtbot):
     view.scene_.select(Selection("neuron", 2, 0))
     assert inspector.pages.currentIndex() == 2
     shown = {inspector.value_names[k].text(): inspector.value_labels[k].text() for k in inspector.value_labels}
-    assert shown["a_2[1]"] == "0.4196" and shown["h_2[1]"] == "0.3966"
-    assert shown["∇a_2[1]"] == "-0.2396" and shown["∇h_2[1]"] == "-0.2843"
+    assert shown["a₂,₁"] == "0.4196" and shown["h₂,₁"] == "0.3966"
+    assert shown["∂L/∂a₂,₁"] == "-0.2396" and shown["∂L/∂h₂,₁"] == "-0.2843"
     type_into(qtbot, inspector.bias_spin, "0.3")
     assert document.network.b(2)[0] == 0.3
     assert inspector.value_labels["a"].text() == "0.7196"  # a_2[1] = b + W h, recomputed
@@ -74,7 +75,7 @@ def test_output_neuron_shows_yhat(setup):
     view.scene_.select(Selection("neuron", 3, 0))
     shown = {inspector.value_names[k].text(): inspector.value_labels[k].text()
              for k in inspector.value_labels if not inspector.value_labels[k].isHidden()}
-    assert shown["ŷ[1]"] == "0.6446" and shown["∇a_3[1]"] == "-0.3554"
+    assert shown["ŷ₁"] == "0.6446" and shown["∂L/∂a₃,₁"] == "-0.3554"
 
 
 def test_layer_page_width_activation_formula_and_plot(setup, qtbot):

@@ -82,7 +82,13 @@ def test_back_at_the_start_the_canvas_is_normal_again(qtbot, rig):
     panel.seek_quantity("loss")
     assert view.step_overlay.items
     qtbot.mouseClick(panel.start_button, Qt.LeftButton)
-    assert not view.step_overlay.items and not view.step_overlay.active
+    assert not view.step_overlay.items, "no rings, glows or labels at the start"
+    # only the input is known: every other neuron is blank until its step computes it
+    assert [view.scene_.neurons[(0, i)].label() for i in range(3)] == ["2", "5", "3"]
+    assert all(view.scene_.neurons[(k, i)].value is None for k in (1, 2, 3) for i in range(document.network.sizes[k]))
+    panel.hide()  # the step-through put away: the canvas shows every value again
+    assert not view.step_overlay.active
+    assert view.scene_.neurons[(3, 0)].label() == "0.64"
 
 
 def test_an_edit_during_the_animation_does_not_leave_stale_marks(qtbot, rig):

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.io.network_file import example_arrays
-from core.stepthrough.explain import explain
+from core.stepthrough.explain import explain, terms_text
 from desktop_app.animation.paths_view import PathsDialog
 from desktop_app.animation.step_panel import StepPanel
 from desktop_app.document import Document
@@ -55,7 +55,9 @@ def test_stepping_the_textbook_shows_every_formula_and_value_of_trace_json(qtbot
         np.testing.assert_allclose(got.reshape(np.shape(values[expected["quantity"]])),
                                    values[expected["quantity"]], rtol=0, atol=1e-15)
         # what the learner reads is the explanation of that very step
-        assert panel.numbers.text() == explain(view.step, panel.player.trace).substituted
+        explanation = explain(view.step, panel.player.trace)
+        assert panel.numbers.text() == "\n".join(terms_text(line) for line in explanation.lines)
+        assert panel.numbers.text().splitlines()[0].endswith("= " + explanation.result)
         assert not panel.formula.pixmap().isNull(), "the formula is typeset, not raw LaTeX"
     assert "[-0.2843, 0.0355, -0.1066]" in [v.explanation.result for v in seen if v.step.quantity == "grad_h2"][0]
     # then the update, and the end
@@ -74,7 +76,7 @@ def test_step_back_restores_the_previous_state(qtbot, panel):
     after = seen[-1]
     assert after.step == before.step and after.revealed == before.revealed
     assert after.highlight == before.highlight
-    assert panel.numbers.text() == before.explanation.substituted
+    assert panel.numbers.text() == "\n".join(terms_text(line) for line in before.explanation.lines)
 
 
 def test_granularity_scrubber_and_jumps(qtbot, panel):
@@ -86,7 +88,7 @@ def test_granularity_scrubber_and_jumps(qtbot, panel):
     qtbot.mouseClick(panel.end_button, Qt.LeftButton)
     assert panel.player.at_end
     qtbot.mouseClick(panel.start_button, Qt.LeftButton)
-    assert panel.player.position == 0 and "Press" in panel.numbers.text()
+    assert panel.player.position == 0 and "Press" in panel.hint.text() and not panel.numbers.text()
 
 
 def test_play_runs_to_the_end_and_pauses(qtbot, panel):
@@ -108,28 +110,51 @@ def test_an_edit_rebuilds_the_steps_from_the_new_trace(qtbot, panel, document):
 
 
 def test_check_yourself_asks_before_revealing(qtbot, panel):
+    quiz = panel.quiz
     panel.quiz_toggle.setChecked(True)
     qtbot.mouseClick(panel.forward_button, Qt.LeftButton)
-    assert panel.quiz.isVisible() and panel.player.position == 0
-    answer = panel.quiz.question.answer
-    qtbot.keyClicks(panel.quiz.answer, f"{answer:.4f}")
-    qtbot.mouseClick(panel.quiz.check_button, Qt.LeftButton)
-    assert "Right" in panel.quiz.verdict.text()
-    assert panel.player.position == 1 and panel.quiz.isVisible()
+    assert quiz.isVisible() and panel.player.position == 0
+    assert quiz.answer.placeholderText() == "a number, e.g. -0.28"
+    assert "a₁," in quiz.prompt.text()  # asks about one element of a_1, named like everywhere
+    assert not panel.numbers.text(), "the numbers of the step asked about stay hidden"
+    # an empty answer is not graded and does not advance
+    qtbot.mouseClick(quiz.check_button, Qt.LeftButton)
+    assert panel.player.position == 0 and quiz.awaiting and "Type" in quiz.verdict.text()
+    answer = quiz.question.answer
+    qtbot.keyClicks(quiz.answer, f"{answer:.4f}")
+    qtbot.mouseClick(quiz.check_button, Qt.LeftButton)
+    assert "Right" in quiz.verdict.text()
+    assert panel.player.position == 1 and quiz.isVisible() and panel.numbers.text()
+    assert quiz.score_label.text().startswith("Score: 1 / 1")
+
     qtbot.mouseClick(panel.forward_button, Qt.LeftButton)  # next question
-    qtbot.keyClicks(panel.quiz.answer, "12345")
-    qtbot.mouseClick(panel.quiz.check_button, Qt.LeftButton)
-    assert "Not quite" in panel.quiz.verdict.text() and panel.player.position == 2
+    qtbot.keyClicks(quiz.answer, "12345")
+    qtbot.mouseClick(quiz.check_button, Qt.LeftButton)
+    assert "Not quite" in quiz.verdict.text() and panel.player.position == 1, "a wrong answer does not advance"
+    assert quiz.retry_button.isVisible() and quiz.reveal_button.isVisible()
+    assert str(round(quiz.question.answer, 4)) not in quiz.verdict.text()
+    qtbot.mouseClick(quiz.retry_button, Qt.LeftButton)
+    assert quiz.awaiting and not quiz.answer.text()
+    qtbot.mouseClick(quiz.reveal_button, Qt.LeftButton)
+    assert panel.player.position == 2 and "The value is" in quiz.verdict.text()
+    assert quiz.score_label.text() == "Score: 1 / 2 right at the first try, 1 revealed"
+
+    quiz.kind.setCurrentText("sign")
+    qtbot.mouseClick(panel.forward_button, Qt.LeftButton)
+    assert quiz.answer.placeholderText() == "+, - or 0" and "sign" in quiz.prompt.text()
+    qtbot.keyClicks(quiz.answer, "maybe")
+    qtbot.mouseClick(quiz.check_button, Qt.LeftButton)
+    assert panel.player.position == 2 and quiz.awaiting, "an answer that is not a sign is not graded"
 
 
 def test_paths_dialog_shows_three_agreeing_values(qtbot, document):
     dialog = PathsDialog(document, 1, 2, 0)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 6
-    assert "w_1,3,1" in dialog.summary.text() and "The three agree" in dialog.summary.text()
+    assert "W₁,₃,₁" in dialog.summary.text() and "The three agree" in dialog.summary.text()
     report = dialog.report
     assert report.path_sum == pytest.approx(report.matrix_value, abs=1e-15)
-    assert dialog.table.item(0, 0).text() == "a_1[3] → a_2[1] → a_3[1] → L"
+    assert dialog.table.item(0, 0).text() == "a₁,₃ → a₂,₁ → a₃,₁ → L"
 
 
 def test_a_hidden_panel_catches_up_when_shown_or_used(qtbot, panel, document):

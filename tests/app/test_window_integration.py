@@ -78,7 +78,7 @@ def test_the_path_view_of_the_selected_weight(qtbot, make_window, host):
     qtbot.mouseClick(window.inspector.paths_button, Qt.LeftButton)
     dialog = window.findChild(PathsDialog)
     assert dialog is not None and dialog.isVisible()
-    assert dialog.report.name == "w_1,3,1" and dialog.table.rowCount() == 6
+    assert dialog.report.name == "W₁,₃,₁" and dialog.table.rowCount() == 6
     assert dialog.report.path_sum == pytest.approx(dialog.report.matrix_value, abs=1e-15)
     dialog.close()
 

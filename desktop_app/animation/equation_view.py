@@ -1,0 +1,200 @@
+"""A line of an equation with its numbers, typeset: formula pieces by mathtext, vectors and
+matrices drawn as real column vectors and matrices in parentheses.
+
+It draws the :class:`~core.stepthrough.explain.Term` s of an Explanation line (LaTeX pieces
+and values). Lines wrap at the widget's width, before an "=" where possible. The Unicode
+text of the same line is the tooltip and what Copy puts on the clipboard.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+
+from core.stepthrough.explain import Term, terms_text
+from core.stepthrough.numbers import EDGE_ITEMS, LONG, number
+
+from .typeset import formula_pixmap
+
+GAP = 5.0  # px between pieces
+ROW_GAP = 8.0
+COLUMN_GAP = 14.0
+BRACKET = 7.0
+INK = "#202020"
+
+
+@dataclass
+class Piece:
+    width: float
+    height: float
+    pixmap: QPixmap | None = None  # a formula piece
+    cells: list[list[str]] | None = None  # a vector or matrix, row by row
+    text: str = ""  # a plain number
+    transpose: bool = False
+    breakable: bool = False  # a line may wrap before this piece (an "=")
+
+
+def _summarised(values: np.ndarray) -> list[list[str]]:
+    """Rows of cell texts; an axis longer than LONG keeps its first and last EDGE_ITEMS."""
+    values = np.atleast_2d(values)
+    rows = list(range(values.shape[0]))
+    cols = list(range(values.shape[1]))
+    if len(rows) > LONG:
+        rows = rows[:EDGE_ITEMS] + [-1] + rows[-EDGE_ITEMS:]
+    if len(cols) > LONG:
+        cols = cols[:EDGE_ITEMS] + [-1] + cols[-EDGE_ITEMS:]
+    return [["⋮" if r < 0 else ("⋯" if c < 0 else number(values[r, c])) for c in cols] for r in rows]
+
+
+class EquationView(QWidget):
+    """Shows one or more lines of Terms, typeset."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.font_ = QFont("DejaVu Sans")
+        self.font_.setPixelSize(15)
+        self.metrics = QFontMetricsF(self.font_)
+        self.lines: list[list[Term]] = []
+        self.pieces: list[list[Piece]] = []
+        self._placed: list[tuple[Piece, QPointF]] = []
+        self._height = 0.0
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+
+    # -- content ------------------------------------------------------------------------
+    def set_lines(self, lines: list[list[Term]]) -> None:
+        self.lines = lines
+        self.pieces = [self._pieces(line) for line in lines]
+        self.setToolTip("\n".join(terms_text(line) for line in lines))
+        self._layout()
+        self.update()
+
+    def text(self) -> str:
+        """The lines as Unicode text (what Copy gives)."""
+        return "\n".join(terms_text(line) for line in self.lines)
+
+    def clear(self) -> None:
+        self.set_lines([])
+
+    def _pieces(self, line: list[Term]) -> list[Piece]:
+        pieces, latex = [], ""
+
+        def flush():
+            nonlocal latex
+            text = latex.replace(r"\left(", "(").replace(r"\right)", ")").strip()
+            latex = ""
+            if text.replace(r"\,", "").replace(r"\ ", "").strip():  # spacing alone is the gap
+                pixmap = formula_pixmap(text, color=INK)
+                breakable = text.startswith("=")
+                if pixmap is None:
+                    w = self.metrics.horizontalAdvance(text)
+                    pieces.append(Piece(w, self.metrics.height(), text=text, breakable=breakable))
+                else:
+                    ratio = pixmap.devicePixelRatio() or 1.0
+                    pieces.append(Piece(pixmap.width() / ratio, pixmap.height() / ratio, pixmap=pixmap,
+                                        breakable=breakable))
+
+        for term in line:
+            if not term.is_value:
+                latex += term.latex
+                continue
+            flush()
+            value = np.asarray(term.value, dtype=float)
+            if value.ndim == 0:
+                text = number(value)
+                pieces.append(Piece(self.metrics.horizontalAdvance(text), self.metrics.height(), text=text))
+                continue
+            cells = _summarised(value[:, None] if value.ndim == 1 else value)
+            pieces.append(self._matrix_piece(cells, term.transpose))
+        flush()
+        return pieces
+
+    def _matrix_piece(self, cells: list[list[str]], transpose: bool) -> Piece:
+        widths = [max(self.metrics.horizontalAdvance(row[c]) for row in cells) for c in range(len(cells[0]))]
+        width = sum(widths) + COLUMN_GAP * (len(widths) - 1) + 2 * BRACKET + 6
+        height = len(cells) * self.metrics.height() + 6
+        if transpose:
+            width += self.metrics.horizontalAdvance("T") + 2
+        return Piece(width, height, cells=cells, transpose=transpose)
+
+    # -- layout and painting ------------------------------------------------------------
+    def _layout(self) -> None:
+        width = max(200.0, float(self.width()) - 4)
+        placed, y = [], 2.0
+        for line in self.pieces:
+            rows, row, x = [], [], 0.0
+            for piece in line:
+                if row and x + piece.width > width and (piece.breakable or x > width):
+                    rows.append(row)
+                    row, x = [], 24.0  # a continued line is indented
+                row.append((piece, x))
+                x += piece.width + GAP
+            if row:
+                rows.append(row)
+            for row in rows:
+                height = max(p.height for p, _ in row)
+                for piece, x in row:
+                    placed.append((piece, QPointF(2 + x, y + (height - piece.height) / 2)))
+                y += height + ROW_GAP
+        self._placed, self._height = placed, y
+        self.setMinimumHeight(int(y) + 2 if self.pieces else 0)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, int(self._height) + 2)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._layout()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setFont(self.font_)
+        painter.setPen(QColor(INK))
+        for piece, at in self._placed:
+            if piece.pixmap is not None:
+                painter.drawPixmap(at, piece.pixmap)
+            elif piece.cells is not None:
+                self._paint_matrix(painter, piece, at)
+            else:
+                painter.drawText(QRectF(at.x(), at.y(), piece.width + 2, piece.height),
+                                 Qt.AlignmentFlag.AlignVCenter, piece.text)
+        painter.end()
+
+    def _paint_matrix(self, painter: QPainter, piece: Piece, at: QPointF) -> None:
+        cells, m = piece.cells, self.metrics
+        assert cells is not None
+        widths = [max(m.horizontalAdvance(row[c]) for row in cells) for c in range(len(cells[0]))]
+        top, bottom = at.y() + 1, at.y() + piece.height - 1
+        inner_right = at.x() + BRACKET + 3 + sum(widths) + COLUMN_GAP * (len(widths) - 1)
+        pen = QPen(QColor(INK), 1.3)
+        painter.setPen(pen)
+        for left, sign in ((at.x() + BRACKET, -1), (inner_right + 3, 1)):  # ( and )
+            path = QPainterPath(QPointF(left, top))
+            path.quadTo(QPointF(left + sign * BRACKET, (top + bottom) / 2), QPointF(left, bottom))
+            painter.drawPath(path)
+        y = at.y() + 3
+        for row in cells:
+            x = at.x() + BRACKET + 3
+            for c, text in enumerate(row):
+                align = Qt.AlignmentFlag.AlignHCenter if text in ("⋮", "⋯") else Qt.AlignmentFlag.AlignRight
+                painter.drawText(QRectF(x, y, widths[c], m.height()), align | Qt.AlignmentFlag.AlignVCenter, text)
+                x += widths[c] + COLUMN_GAP
+            y += m.height()
+        if piece.transpose:
+            small = QFont(self.font_)
+            small.setPixelSize(11)
+            painter.setFont(small)
+            painter.drawText(QPointF(inner_right + BRACKET + 2, top + 10), "T")
+            painter.setFont(self.font_)
+
+    def _menu(self, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction("Copy as text", lambda: QGuiApplication.clipboard().setText(self.text()))
+        menu.exec(self.mapToGlobal(pos))
