@@ -20,6 +20,9 @@ class Activation:
     formula: str = ""
     derivative_formula: str = ""
     description: str = ""
+    # optional addition to the contract of DESIGN.md (docs/plugins.md): g'(a) computed from
+    # h = g(a) (1 - h² for tanh), so the backward pass need not evaluate g again
+    derivative_from_output: Callable[[np.ndarray], np.ndarray] | None = None
     plugin: str = ""
     # filled by validation: None when the checks passed, else why it is flagged
     problem: str | None = None
