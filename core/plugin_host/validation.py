@@ -38,21 +38,29 @@ def check_activation(act: Activation) -> str | None:
         # g'(a) ≈ (g(a + h) - g(a - h)) / 2h, with one-sided differences to allow a kink
         up = _as_array(act.fn(a + STEP), "g(a)", a.shape)
         down = _as_array(act.fn(a - STEP), "g(a)", a.shape)
+        from_output = None
+        if act.derivative_from_output is not None:
+            from_output = _as_array(act.derivative_from_output(g.copy()), "derivative_from_output(g(a))", a.shape)
     except PLUGIN_ERRORS as exc:  # a plugin may raise anything, sys.exit() included
         return f"{type(exc).__name__}: {exc}"
     central = (up - down) / (2 * STEP)
     right = (up - g) / STEP
     left = (g - down) / STEP
-    scale = 1 + np.abs(dg)
-    error = np.minimum(np.abs(dg - central), np.minimum(np.abs(dg - right), np.abs(dg - left))) / scale
     act.max_derivative_error = float(np.max(np.abs(dg - central)))
-    worst = int(np.argmax(error))
-    if error.flat[worst] > TOLERANCE:
-        point = a.flat[worst]
-        return (
-            f"its derivative g'(a) disagrees with finite differences: at a = {point:g}, "
-            f"g'(a) = {dg.flat[worst]:.6g} but (g(a+h) - g(a-h))/2h = {central.flat[worst]:.6g}"
-        )
+    for name, said, values in (("derivative g'(a)", "g'(a) =", dg),
+                               ("derivative_from_output(h)", "at h = g(a) it gives", from_output)):
+        if values is None:
+            continue
+        scale = 1 + np.abs(values)
+        error = np.minimum(np.abs(values - central),
+                           np.minimum(np.abs(values - right), np.abs(values - left))) / scale
+        worst = int(np.argmax(error))
+        if error.flat[worst] > TOLERANCE:
+            point = a.flat[worst]
+            return (
+                f"its {name} disagrees with finite differences: at a = {point:g}, {said} "
+                f"{values.flat[worst]:.6g} but (g(a+h) - g(a-h))/2h = {central.flat[worst]:.6g}"
+            )
     return None
 
 

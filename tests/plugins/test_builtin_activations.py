@@ -30,8 +30,8 @@ def _central_difference(fn, a, h=1e-6):
 def test_registers_every_builtin_with_the_contract_keywords():
     assert set(EXPECTED) <= set(SPECS)
     for name, spec in SPECS.items():
-        assert set(spec) == {"fn", "derivative", "formula", "description",
-                             "derivative_formula"}, name
+        assert set(spec) - {"derivative_from_output"} == {"fn", "derivative", "formula", "description",
+                                                          "derivative_formula"}, name
         assert callable(spec["fn"]) and callable(spec["derivative"])
         assert spec["formula"].startswith("g(a) =")
         assert spec["derivative_formula"].startswith("g'(a) =")
@@ -48,6 +48,26 @@ def test_derivative_matches_finite_differences_on_a_grid(name):
         a = a[np.abs(a) >= 1e-3]
     np.testing.assert_allclose(spec["derivative"](a), _central_difference(spec["fn"], a),
                                rtol=1e-6, atol=1e-8)
+
+
+FROM_OUTPUT = ("sigmoid", "tanh", "softplus")
+
+
+def test_the_cheap_derivatives_offer_g_prime_from_the_output():
+    assert {name for name, spec in SPECS.items() if "derivative_from_output" in spec} == set(FROM_OUTPUT)
+
+
+@pytest.mark.parametrize("name", FROM_OUTPUT)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_derivative_from_output_equals_the_derivative(name, dtype):
+    """g'(a) from h = g(a) is g'(a), to rounding, over a wide grid (kinks and saturation included)."""
+    spec = SPECS[name]
+    a = np.concatenate([np.linspace(-30.0, 30.0, 6001), [0.0, -1e-300, 1e-300]]).astype(dtype)
+    from_output = spec["derivative_from_output"](spec["fn"](a))
+    assert from_output.dtype == dtype and from_output.shape == a.shape
+    # near saturation both forms compute 1 - (a number near 1): they agree to the dtype's eps, absolutely
+    rtol, atol = (1e-12, 1e-15) if dtype == np.float64 else (1e-5, 1e-7)
+    np.testing.assert_allclose(from_output, spec["derivative"](a), rtol=rtol, atol=atol)
 
 
 @pytest.mark.parametrize("name", EXPECTED)
