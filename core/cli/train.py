@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     suspects = host.in_use(network.activations, network.loss, args.optimizer, data.name)
     bar = tqdm(total=args.epochs, unit="epoch", disable=args.json or not sys.stderr.isatty(), file=sys.stderr)
     try:
-        trainer = Trainer(network, train, host.registry, config, test=test)
+        trainer = Trainer(network, train, host.registry, config, test=test, report_every=None)  # per epoch
         for report in trainer.iter_steps():
             if hasattr(report, "train_loss"):
                 bar.update(1)

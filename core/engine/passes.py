@@ -1,17 +1,27 @@
-"""Forward and backward passes of MATH.md, vectorised over a batch (samples are rows).
+"""Forward and backward passes of MATH.md over a batch, written once for training and the trace.
 
-Row form of the column equations: with H_{k-1} of shape (B, n_{k-1}),
-A_k = H_{k-1} W_kᵀ + b_k is a_k = b_k + W_k h_{k-1} for every sample at once.
-The loss is the mean over the batch, so ∇_{a_L} carries a factor 1/B.
+``Pass`` holds the equations. Training runs it on a float32 or float64 copy of the
+parameters, over and over, on arrays made once (``buffers.Workspace``); ``run_trace`` runs
+the same code once in float64 and keeps every quantity. The trace may keep more, but the
+numbers it shows are the ones training uses.
+
+Bias folded in: with V_k = [W_kᵀ; b_kᵀ] and a 1 appended to each layer's input (see
+``buffers``), a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1], and ∇V_k = [h_{k-1}; 1] ∇a_kᵀ
+gives ∇W_k = ∇a_k h_{k-1}ᵀ and ∇b_k = ∇a_k (summed over the samples) in one product.
+The loss is the mean over the batch, so ∇a_L carries a factor 1/B.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from core.engine.buffers import FlatParameters, Workspace
 from core.engine.network import Network
 from core.plugin_host.registry import Activation, Loss, Registry
+
+EVALUATION_CHUNK = 4096  # samples per forward pass when evaluating a whole dataset
 
 
 class ShapeError(ValueError):
@@ -35,64 +45,146 @@ def as_batch(values, width: int, what: str, dtype=np.float64) -> np.ndarray:
 
 
 class Kernel:
-    """A network's functions resolved once from the registry, for repeated fast passes."""
+    """A network's functions resolved once from the registry, for repeated passes."""
 
     def __init__(self, network: Network, registry: Registry) -> None:
+        self.sizes = network.sizes
         self.depth = network.depth
         self.hidden: list[Activation] = [registry.activation(name) for name in network.activations]
         self.loss: Loss = registry.loss(network.loss)
-        self._g = [act.fn for act in self.hidden]
-        self._dg = [act.derivative for act in self.hidden]
-        self._value_from_logits = self.loss.value_from_logits
 
-    def forward(self, weights, biases, X) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-        """Return (a, h, ŷ) with a[k] = a_k (a[0] unused) and h[k] = h_k for k < L."""
-        h = [X]
-        a = [X]
-        for k in range(1, self.depth):
-            # np.dot: the same BLAS product as @, with less overhead on tiny matrices
-            a_k = np.dot(h[-1], weights[k - 1].T)  # a_k = b_k + W_k h_{k-1}
-            a_k += biases[k - 1]
-            a.append(a_k)
-            h.append(self._g[k - 1](a_k))  # h_k = g(a_k)
-        a_L = np.dot(h[-1], weights[-1].T)  # a_L = b_L + W_L h_{L-1}
-        a_L += biases[-1]
-        a.append(a_L)
-        return a, h, self.loss.output(a_L)  # ŷ = O(a_L)
+    def bind(self, parameters: FlatParameters, gradients: FlatParameters | None, batch: int) -> Pass:
+        """A Pass over batches of ``batch`` samples that reads ``parameters`` and writes ``gradients``."""
+        return Pass(self, parameters, gradients, Workspace(self.sizes, batch, parameters.dtype))
 
-    def predict(self, weights, biases, X) -> np.ndarray:
-        return self.forward(weights, biases, X)[2]
-
-    def losses(self, Y, yhat, a_L) -> np.ndarray:
+    def losses(self, Y: np.ndarray, yhat: np.ndarray, a_L: np.ndarray) -> np.ndarray:
         """loss(y, ŷ) per sample (from the logits a_L when the loss plugin offers it: exact)."""
-        if self._value_from_logits is not None:
-            return self._value_from_logits(Y, a_L)
+        if self.loss.value_from_logits is not None:
+            return self.loss.value_from_logits(Y, a_L)
         return self.loss.value(Y, yhat)
+
+    def evaluate(self, parameters: FlatParameters, X: np.ndarray, Y: np.ndarray | None = None,
+                 chunk: int = EVALUATION_CHUNK) -> tuple[float, np.ndarray]:
+        """(mean loss, ŷ) over every sample of X (the loss is NaN without targets Y)."""
+        yhat = np.empty((len(X), self.sizes[-1]), dtype=parameters.dtype)
+        total = 0.0
+        passes: dict[int, Pass] = {}
+        for start in range(0, len(X), chunk):
+            rows = slice(start, start + chunk)
+            size = len(X[rows])
+            run = passes.get(size) or passes.setdefault(size, self.bind(parameters, None, size))
+            run.workspace.load(X[rows])
+            yhat[rows] = run.forward()
+            if Y is not None:
+                total += float(np.add.reduce(run.losses(Y[rows]), axis=None))
+        return (total / len(X) if Y is not None and len(X) else float("nan")), yhat
+
+    # -- per-layer arrays in, for callers that hold W_k and b_k separately ---------------
+    def predict(self, weights, biases, X) -> np.ndarray:
+        """ŷ for the inputs X (one row per sample)."""
+        return self.evaluate(FlatParameters.of(weights, biases, np.result_type(X, np.float32)), X)[1]
 
     def mean_loss(self, weights, biases, X, Y) -> tuple[float, np.ndarray]:
         """(mean loss over the batch, ŷ) for the parameters given."""
-        a, _, yhat = self.forward(weights, biases, X)
-        return float(np.mean(self.losses(Y, yhat, a[-1]))), yhat
+        return self.evaluate(FlatParameters.of(weights, biases, np.result_type(X, np.float32)), X, Y)
 
-    def loss_and_gradients(self, weights, biases, X, Y):
-        """Mean loss and [∇W_1, ∇b_1, …, ∇W_L, ∇b_L] for one batch: the training fast path."""
-        a, h, yhat = self.forward(weights, biases, X)
-        # L = mean over the batch of loss(y, ŷ) (ufunc reductions: this runs every step)
-        loss = float(np.add.reduce(self.losses(Y, yhat, a[-1]))) / len(X)
-        # ∇a_L = -(y - ŷ) for softmax + CE, times the batch mean's 1/B
-        grad_a = self.loss.gradient(Y, yhat, a[-1])
-        single = len(X) == 1  # one sample: no 1/B, and ∇b_k is the row ∇a_k itself
-        if not single:
-            grad_a = grad_a * (1.0 / len(X))
-        grads = [None] * (2 * self.depth)
-        for k in range(self.depth, 0, -1):
-            grads[2 * k - 2] = np.dot(grad_a.T, h[k - 1])  # ∇W_k = ∇a_k h_{k-1}ᵀ, summed over samples
-            # ∇b_k = ∇a_k, summed over samples
-            grads[2 * k - 1] = grad_a[0] if single else np.add.reduce(grad_a, axis=0)
-            if k > 1:
-                grad_h = np.dot(grad_a, weights[k - 1])  # ∇h_{k-1} = W_kᵀ ∇a_k
-                grad_a = grad_h * self._dg[k - 2](a[k - 1])  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
-        return loss, grads
+    def loss_and_gradients(self, weights, biases, X, Y) -> tuple[float, list[np.ndarray]]:
+        """Mean loss and [∇W_1, ∇b_1, …, ∇W_L, ∇b_L] for one batch."""
+        dtype = np.result_type(X, np.float32)
+        parameters = FlatParameters.of(weights, biases, dtype)
+        gradients = FlatParameters(self.sizes, dtype)
+        run = self.bind(parameters, gradients, len(X))
+        run.workspace.load(X)
+        run.forward()
+        run.backward(Y)
+        return float(np.mean(run.losses(Y))), gradients.arrays
+
+
+class Pass:
+    """Forward and backward passes over batches of B samples, on arrays made once.
+
+    Load a batch with ``workspace.load(X)``, then ``forward()`` and ``backward(Y)``;
+    every a_k, h_k, ∇a_k, ∇h_k, g'(a_k) stays in the workspace and ∇W_k, ∇b_k in
+    ``gradients`` until the next pass. Activations receive a_k as (n_k × B) arrays.
+    """
+
+    def __init__(self, kernel: Kernel, parameters: FlatParameters, gradients: FlatParameters | None,
+                 workspace: Workspace) -> None:
+        self.kernel, self.parameters, self.gradients, self.workspace = kernel, parameters, gradients, workspace
+        ws, V, L = workspace, parameters.V, kernel.depth
+        self.batch = workspace.batch
+        # hidden layers k = 1 … L-1: (V_kᵀ, [h_{k-1}; 1], a_k, h_k, g, whether g takes out=);
+        # the rows h_k of [h_k; 1] are contiguous, so a ufunc such as np.tanh writes them in place
+        self._hidden: list[tuple[Any, ...]] = [(V[k - 1].T, ws.h[k - 1], ws.a[k], ws.h[k][:-1], act.fn,
+                         isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1)
+                        for k, act in enumerate(kernel.hidden, start=1)]
+        self._last = (ws.h[L - 1].T, V[L - 1], ws.a[L])
+        self._output, self._gradient = kernel.loss.output, kernel.loss.gradient
+        # 1/B as a 0-d array of the workspace's dtype: NumPy multiplies by it faster than by a float
+        self._scale = None if self.batch == 1 else np.array(1.0 / self.batch, dtype=workspace.dtype)
+        self._grad_a_L = workspace.grad_a[L]
+        if gradients is None:
+            return
+        # k = L … 2: ([h_{k-1}; 1], ∇V_k, W_kᵀ, ∇h_{k-1}, then what ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1}) needs:
+        # the function giving g'(a_{k-1}) and its argument (h_{k-1} when the plugin offers g' from the
+        # output, else a_{k-1}), ∇a_{k-1} (columns) and the same as rows)
+        self._backward: list[tuple[Any, ...]] = []
+        for k in range(L, 1, -1):
+            act = kernel.hidden[k - 2]
+            g_prime_of, argument = ((act.derivative, ws.a[k - 1]) if act.derivative_from_output is None
+                                    else (act.derivative_from_output, ws.h[k - 1][:-1]))
+            grad_a = ws.grad_a[k - 1]
+            self._backward.append((k, ws.h[k - 1], gradients.V[k - 1], V[k - 1][:-1], ws.grad_h[k - 1],
+                                   g_prime_of, argument, grad_a, grad_a.T))
+        self._first = (ws.h[0], gradients.V[0], V[0][:-1], ws.grad_h[0])  # k = 1
+
+    def forward(self) -> np.ndarray:
+        """ŷ for the loaded batch (one row per sample)."""
+        dot = np.dot
+        for VT, h_in, a, h, g, in_place in self._hidden:
+            dot(VT, h_in, out=a)  # a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1]
+            if in_place:
+                g(a, out=h)  # h_k = g(a_k)
+            else:
+                h[...] = g(a)  # h_k = g(a_k)
+        h_in, V, a_L = self._last
+        dot(h_in, V, out=a_L)  # a_L = b_L + W_L h_{L-1}, one row per sample
+        self.workspace.yhat = yhat = self._output(a_L)  # ŷ = O(a_L)
+        return yhat
+
+    def losses(self, Y: np.ndarray) -> np.ndarray:
+        """loss(y, ŷ) per sample for the last forward pass."""
+        ws = self.workspace
+        return self.kernel.losses(Y, ws.yhat, ws.a[-1])
+
+    def backward(self, Y: np.ndarray, input_gradient: bool = False) -> np.ndarray:
+        """Fill ``gradients`` with ∇W_k, ∇b_k of the mean loss; return ∇a_L.
+
+        ``input_gradient`` also computes ∇h_0 (the trace shows it; training needs no ∇h_0).
+        """
+        ws, dot, multiply = self.workspace, np.dot, np.multiply
+        grad = self._gradient(Y, ws.yhat, ws.a[-1])  # ∇a_L per sample: -(y - ŷ) for softmax + CE
+        if self._scale is not None:
+            grad_a_L = multiply(grad, self._scale, out=self._grad_a_L)  # the batch mean: ∇a_L / B
+        elif grad.dtype == ws.dtype:
+            grad_a_L = grad  # one sample: ∇a_L as it is (nothing below writes to it)
+        else:
+            grad_a_L = multiply(grad, 1.0, out=self._grad_a_L)  # in the workspace's dtype
+        ws.grad_a[-1] = grad_a_L
+        g_prime = ws.g_prime
+        rows, columns = grad_a_L, grad_a_L.T  # ∇a_k, one row per sample and one column per sample
+        for k, h_in, grad_V, WT, grad_h, g_prime_of, argument, grad_a, grad_a_rows in self._backward:
+            # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ: ∇W_k = ∇a_k h_{k-1}ᵀ and ∇b_k = ∇a_k, summed over samples
+            dot(h_in, rows, out=grad_V)
+            dot(WT, columns, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
+            g_prime[k - 1] = gp = g_prime_of(argument)  # g'(a_{k-1})
+            multiply(grad_h, gp, out=grad_a)  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
+            rows, columns = grad_a_rows, grad_a
+        h_in, grad_V, WT, grad_h = self._first
+        dot(h_in, rows, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
+        if input_gradient:
+            dot(WT, columns, out=grad_h)  # ∇h_0 = W_1ᵀ ∇a_1
+        return grad_a_L
 
 
 @dataclass
@@ -101,7 +193,8 @@ class Trace:
 
     Lists are indexed by layer: ``a[k]`` is a_k (k = 1 … L), ``h[k]`` is h_k
     (k = 0 … L-1), ``grad_W[k]`` is ∇W_k, ``grad_h[k]`` is ∇h_k (k = 0 … L-1).
-    Index 0 of ``a``, ``grad_a``, ``grad_W``, ``grad_b`` is None.
+    Index 0 of ``a``, ``grad_a``, ``grad_W``, ``grad_b`` is None. Arrays hold one row
+    per sample (B × n_k).
     """
 
     network: Network
@@ -155,27 +248,23 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
     if len(X) != len(Y):
         raise ShapeError(f"{len(X)} input sample(s) but {len(Y)} target(s)")
     kernel = Kernel(network, registry)
-    weights, biases = network.weights, network.biases
-    a, h, yhat = kernel.forward(weights, biases, X)
+    gradients = FlatParameters(network.sizes)
+    run = kernel.bind(FlatParameters.of(network.weights, network.biases), gradients, len(X))
+    ws = run.workspace
+    ws.load(X)
+    yhat = run.forward()
     problem = kernel.loss.target_problem(Y)
     if problem:
         raise ShapeError(problem)
-    losses = np.asarray(kernel.losses(Y, yhat, a[-1]), dtype=float)  # loss(y, ŷ) per sample
+    losses = np.asarray(run.losses(Y), dtype=float)  # loss(y, ŷ) per sample
+    run.backward(Y, input_gradient=True)
     L = network.depth
-    trace = Trace(network, X, Y, a, h, yhat, losses, float(losses.mean()), loss_spec=kernel.loss)
-    trace.grad_a = [None] * (L + 1)
-    trace.grad_W = [None] * (L + 1)
-    trace.grad_b = [None] * (L + 1)
-    trace.grad_h = [None] * L
-    trace.g_prime = [None] * (L + 1)
-    grad_a = kernel.loss.gradient(Y, yhat, a[L]) / len(X)  # ∇a_L, with the batch mean's 1/B
-    trace.grad_a[L] = grad_a
-    for k in range(L, 0, -1):
-        trace.grad_W[k] = grad_a.T @ h[k - 1]  # ∇W_k = ∇a_k h_{k-1}ᵀ
-        trace.grad_b[k] = grad_a.sum(axis=0)  # ∇b_k = ∇a_k
-        trace.grad_h[k - 1] = grad_a @ weights[k - 1]  # ∇h_{k-1} = W_kᵀ ∇a_k
-        if k > 1:
-            trace.g_prime[k - 1] = kernel.hidden[k - 2].derivative(a[k - 1])  # g'(a_{k-1})
-            grad_a = trace.grad_h[k - 1] * trace.g_prime[k - 1]  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
-            trace.grad_a[k - 1] = grad_a
+    rows = [None if m is None else m.T for m in ws.a[:L]]  # a_k, hidden layers: one row per sample
+    trace = Trace(network, X, Y, rows + [ws.a[L]], [X] + [h[:-1].T for h in ws.h[1:]], yhat, losses,
+                  float(losses.mean()), loss_spec=kernel.loss)
+    trace.grad_a = [None] + [g.T for g in ws.grad_a[1:L]] + [ws.grad_a[L]]
+    trace.grad_W = [None] + gradients.W
+    trace.grad_b = [None] + gradients.b
+    trace.grad_h = [g.T for g in ws.grad_h]
+    trace.g_prime = [None] + [g.T for g in ws.g_prime[1:L]] + [None]
     return trace

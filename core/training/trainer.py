@@ -1,14 +1,19 @@
 """The training loop: epochs of shuffled mini-batches, an optimizer step after each.
 
 ``Trainer.iter_steps()`` is a generator (the shape superqt's thread workers expect): it
-yields a StepReport after every optimizer step and an EpochReport after every epoch, and
-between steps it honours pause, resume and stop. NaN or inf stops training with a
-message naming the layer and quantity where it first appears.
+yields a StepReport after each reported optimizer step (every step by default; see
+``Trainer``) and an EpochReport after every epoch, and between any two steps it honours
+pause, resume and stop. NaN or inf stops training with a message naming the layer and
+quantity where it first appears.
+
+The step itself is ``core.engine.passes.Pass``, the code the trace runs too, on the
+trainer's own float32 or float64 copy of the parameters (one flat vector).
 """
 from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,13 +21,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from psygnal import Signal
 
+from core.engine.buffers import FlatParameters
 from core.engine.network import Network
-from core.engine.passes import Kernel, run_trace
+from core.engine.passes import Kernel, Pass, run_trace
 from core.plugin_host.registry import Registry
 from core.stepthrough.steps import all_steps
 from core.training.data import Dataset
 
 MAX_STEP_HISTORY = 100_000
+CLOCK_EVERY = 8  # steps between two looks at the clock, for reports every ``report_seconds``
+LIVE_REPORT_SECONDS = 0.005  # a live view's step reports: one at least every 5 ms of training, plenty for plots
 
 
 class OptimizerError(ValueError):
@@ -73,7 +81,19 @@ class History:
 
 
 class Trainer:
-    """Trains ``network`` in place on ``train`` (and evaluates on ``test`` each epoch)."""
+    """Trains ``network`` in place on ``train`` (and evaluates on ``test`` each epoch).
+
+    Parameters live in one flat vector (``parameters.flat``); ``weights``, ``biases`` and
+    ``params`` are per-layer views into it. An optimizer whose ``elementwise`` attribute is
+    True (every built-in one) updates the flat vector in one call; any other gets the
+    per-layer arrays [W_1, b_1, …] and their gradients, as the plugin contract says.
+
+    Step reports: the batch loss and ‖∇W_k‖ cost about as much as a small network's whole
+    step, so a StepReport is made at steps n, 2n, … for ``report_every`` = n (1, the
+    default: every step; None: none by count), when ``report_seconds`` have passed since
+    the last one, at the last step of every epoch, and for the next step after
+    ``request_report()``. Every step is checked for NaN/inf all the same.
+    """
 
     step_done = Signal(object)
     epoch_done = Signal(object)
@@ -82,7 +102,8 @@ class Trainer:
 
     def __init__(self, network: Network, train: Dataset, registry: Registry,
                  config: TrainConfig | None = None, test: Dataset | None = None,
-                 *, sync_network: bool = True, step_history: int = MAX_STEP_HISTORY) -> None:
+                 *, sync_network: bool = True, step_history: int = MAX_STEP_HISTORY,
+                 report_every: int | None = 1, report_seconds: float | None = None) -> None:
         # sync_network=False: the caller copies parameters back itself (a GUI thread
         # applies ``snapshot()``s, so a worker thread never touches the shared model).
         # step_history: how many StepReports history.steps keeps (a caller that keeps
@@ -94,6 +115,8 @@ class Trainer:
             raise ValueError("the batch size must be at least 1")
         if self.config.epochs < 0:
             raise ValueError("the number of epochs cannot be negative")
+        if report_every is not None and report_every < 1:
+            raise ValueError("report_every must be at least 1 (or None)")
         self.dtype = np.dtype(self.config.dtype)
         train.check_inputs(network.sizes[0])
         self.train, self.test = train, test
@@ -107,13 +130,27 @@ class Trainer:
             test.check_inputs(network.sizes[0])
             self.X_test = test.X.astype(self.dtype)
             self.Y_test = test.targets(network.sizes[-1]).astype(self.dtype)
-        self.weights = [W.astype(self.dtype) for W in network.weights]
-        self.biases = [b.astype(self.dtype) for b in network.biases]
-        self.params = [p for pair in zip(self.weights, self.biases) for p in pair]
+        self.parameters = FlatParameters.of(network.weights, network.biases, self.dtype)
+        self.gradients = FlatParameters(network.sizes, self.dtype)
+        self.weights, self.biases = self.parameters.W, self.parameters.b  # views into parameters.flat
+        self.params, self.grads = self.parameters.arrays, self.gradients.arrays
+        if getattr(self.optimizer, "elementwise", False) is True:
+            self._update = ([self.parameters.flat], [self.gradients.flat])  # θ ← θ - … in one call
+        else:
+            self._update = (self.params, self.grads)
+        self._passes: dict[int, Pass] = {}  # batch size -> its Pass (the last batch may be smaller)
         self.rng = np.random.default_rng(self.config.seed)
         self.history = History(steps=deque(maxlen=step_history))
         self.epoch = 0
         self.step_count = 0
+        self.report_every, self.report_seconds = report_every, report_seconds
+        # steps are counted by step_count before they run; a report is due from step _count_at on
+        # (by count), at _report_time (by clock), and _check_at is the one number each step compares
+        self._count_at: float = 0
+        self._clock_at: float = 0
+        self._check_at: float = 0
+        self._report_time = 0.0
+        self._schedule_reports()
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
@@ -129,13 +166,21 @@ class Trainer:
     def resume(self) -> None:
         self._running.set()
 
+    def request_report(self) -> None:
+        """Report the next step (loss and ‖∇W_k‖), whatever the report cadence."""
+        self._count_at = self._check_at = 0
+
     @property
     def stopped(self) -> bool:
         return self._stop.is_set()
 
     # -- the loop ----------------------------------------------------------------
     def iter_steps(self, epochs: int | None = None) -> Iterator[StepReport | EpochReport]:
-        """Run ``epochs`` more epochs (default: the config's), yielding after every step."""
+        """Run ``epochs`` more epochs (default: the config's), yielding each report.
+
+        A StepReport comes after each reported step (see the class docstring), an
+        EpochReport after every epoch; pause, resume and stop act between any two steps.
+        """
         epochs = self.config.epochs if epochs is None else epochs
         n, batch = len(self.X), self.config.batch_size
         try:
@@ -143,12 +188,16 @@ class Trainer:
                 self.epoch += 1
                 order = self.rng.permutation(n)
                 X, Y = self.X[order], self.Y[order]  # shuffled once; batches are then views
+                last = (n - 1) // batch * batch
                 for start in range(0, n, batch):
                     self._running.wait()
                     if self._stop.is_set():
                         self.finished.emit("stopped")
                         return
-                    yield self.train_on(X[start:start + batch], Y[start:start + batch])
+                    step = self.train_on(X[start:start + batch], Y[start:start + batch],
+                                         report=True if start == last else None)
+                    if step is not None:
+                        yield step
                 epoch_report = self.evaluate()
                 self.history.epochs.append(epoch_report)
                 if self.auto_sync:
@@ -167,36 +216,80 @@ class Trainer:
         return self.history
 
     def train_batch(self, index: np.ndarray) -> StepReport:
-        """One optimizer step on the samples ``index``."""
-        return self.train_on(self.X[index], self.Y[index])
-
-    def train_on(self, X: np.ndarray, Y: np.ndarray) -> StepReport:
-        """One optimizer step on the batch (X, Y)."""
-        loss, grads = self.kernel.loss_and_gradients(self.weights, self.biases, X, Y)
-        norms = [math.sqrt(np.vdot(g, g)) for g in grads[::2]]  # ‖∇W_k‖ (Frobenius)
-        if not math.isfinite(loss + sum(norms)):
-            self._diverged(X, Y)
-        if self.step_count == 0:
-            self._checked_first_step(grads)
-        else:
-            self.optimizer.step(self.params, grads)
-        self.step_count += 1
-        report = StepReport(self.epoch, self.step_count, loss, np.array(norms))
-        self.history.steps.append(report)
-        if len(self.step_done):  # psygnal: skip the emit's cost when nobody listens
-            self.step_done.emit(report)
+        """One optimizer step on the samples ``index``, reported."""
+        report = self.train_on(self.X[index], self.Y[index], report=True)
+        assert report is not None
         return report
 
-    def _checked_first_step(self, grads: list[np.ndarray]) -> None:
+    def train_on(self, X: np.ndarray, Y: np.ndarray, report: bool | None = None) -> StepReport | None:
+        """One optimizer step on the batch (X, Y): the training loop's step.
+
+        Returns its StepReport when ``report`` is True, or when None and the report
+        cadence says so (see the class docstring); else None.
+        """
+        run = self._passes.get(len(X))
+        if run is None:
+            run = self._passes[len(X)] = self.kernel.bind(self.parameters, self.gradients, len(X))
+        run.workspace.load(X)  # h_0
+        run.forward()
+        grad_a_L = run.backward(Y)
+        # NaN or inf anywhere in the forward pass reaches ∇a_L, and Σ (∇a_L)² then is not finite
+        if not math.isfinite(np.vdot(grad_a_L, grad_a_L)):
+            self._diverged(X, Y)
+        if report is None:
+            report = self.step_count >= self._check_at and self._report_due()
+        if report:
+            loss = float(np.add.reduce(run.losses(Y), axis=None)) / len(X)
+            norms = self.gradients.weight_norms()  # ‖∇W_k‖ (Frobenius), before the optimizer sees them
+            if not math.isfinite(loss + sum(norms)):
+                self._diverged(X, Y)
+        if self.step_count:
+            self.optimizer.step(*self._update)
+        else:
+            self._checked_first_step(*self._update)
+        self.step_count += 1
+        if not report:
+            return None
+        self._schedule_reports()
+        step_report = StepReport(self.epoch, self.step_count, loss, np.array(norms))
+        self.history.steps.append(step_report)
+        if len(self.step_done):  # psygnal: skip the emit's cost when nobody listens
+            self.step_done.emit(step_report)
+        return step_report
+
+    def _schedule_reports(self) -> None:
+        """Set when the next step report is due: by count (``_count_at``), by time, or asked for.
+
+        Steps are numbered by ``step_count`` before they run. ``_check_at`` is the one number
+        each step compares with: the next count report, or the next look at the clock (every
+        CLOCK_EVERY steps, which keeps the clock out of a small network's step).
+        """
+        now = self.step_count
+        every = self.report_every
+        self._count_at = (now // every + 1) * every - 1 if every is not None else math.inf  # steps n, 2n, …
+        if self.report_seconds is None:
+            self._clock_at = self._report_time = math.inf
+        else:
+            self._clock_at, self._report_time = now, time.perf_counter() + self.report_seconds
+        self._check_at = min(self._count_at, self._clock_at)
+
+    def _report_due(self) -> bool:
+        if self.step_count >= self._count_at or time.perf_counter() >= self._report_time:
+            return True
+        self._clock_at = self.step_count + CLOCK_EVERY
+        self._check_at = min(self._count_at, self._clock_at)
+        return False
+
+    def _checked_first_step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """The first update, checked: an optimizer must change the parameter arrays in place."""
-        arrays = list(self.params)
+        arrays = list(params)
         before = [p.copy() for p in arrays]
-        self.optimizer.step(self.params, grads)
-        replaced = any(p is not q for p, q in zip(self.params, arrays))
+        self.optimizer.step(params, grads)
+        replaced = any(p is not q for p, q in zip(params, arrays))
         moved = any(not np.array_equal(p, q) for p, q in zip(arrays, before))
         gradient = any(np.any(g) for g in grads)
         if replaced or (gradient and not moved):
-            self.params[:] = arrays
+            params[:] = arrays
             for p, q in zip(arrays, before):
                 p[...] = q
             raise OptimizerError(
@@ -218,14 +311,14 @@ class Trainer:
         return EpochReport(self.epoch, self.step_count, train_loss, train_acc, test_loss, test_acc)
 
     def loss_and_accuracy(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float | None]:
-        loss, yhat = self.kernel.mean_loss(self.weights, self.biases, X, Y)
+        loss, yhat = self.kernel.evaluate(self.parameters, X, Y)
         return loss, accuracy(self.train.task, Y, yhat)
 
     def sync_network(self) -> None:
         """Copy the trained parameters back into the network (float64), emitting its event."""
-        if all(np.all(np.isfinite(p)) for p in self.params):
-            self.network.set_parameters([W.astype(float) for W in self.weights],
-                                        [b.astype(float) for b in self.biases])
+        if self.parameters.all_finite():
+            self.network.set_parameters([np.ascontiguousarray(W, dtype=float) for W in self.weights],
+                                        [np.ascontiguousarray(b, dtype=float) for b in self.biases])
 
     def snapshot(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Copies of the current weights and biases, safe to hand to another thread."""

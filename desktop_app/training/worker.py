@@ -5,11 +5,15 @@ so it never touches the shared Network) and appends every report to a deque. The
 thread drains that deque and applies ``trainer.snapshot()`` on a timer. Pause keeps the
 generator suspended so Play resumes it; Stop ends it.
 
-Both threads need the GIL, so the worker steps aside whenever the GUI thread works: it
-checks a gate before each step, which the GUI thread closes while its event loop handles
-something (``yield_to_gui``) and for the whole of a timer tick, painting included (see
-``pacing``). Training thus gets the time the window leaves idle, and the window never
-waits for a step longer than the GIL's switch interval.
+Both threads need the GIL, so the worker steps aside whenever the GUI thread works: the
+trainer checks its pause gate before each step, which the GUI thread closes (``hold``)
+while its event loop handles something (``yield_to_gui``) and for the whole of a timer
+tick, painting included (see ``pacing``). Training thus gets the time the window leaves
+idle, and the window never waits for a step longer than the GIL's switch interval.
+
+The trainer reports a step (batch loss, ‖∇W_k‖) every LIVE_REPORT_SECONDS and at the end
+of each epoch, not after every step: the plots get plenty of points, and a small
+network's step does not pay for its loss twice.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from core.plugin_host.registry import Registry
 from core.plugin_host.validation import PLUGIN_ERRORS
 from core.training.data import Dataset
 from core.training.trainer import (
+    LIVE_REPORT_SECONDS,
     EpochReport,
     StepReport,
     TrainConfig,
@@ -56,7 +61,9 @@ class TrainingSession(QObject):
     def __init__(self, network: Network, train: Dataset, registry: Registry, config: TrainConfig,
                  test: Dataset | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.trainer = Trainer(network, train, registry, config, test, sync_network=False, step_history=0)
+        # step reports (batch loss, ‖∇W_k‖) every few ms and at each epoch's end: what the plots draw
+        self.trainer = Trainer(network, train, registry, config, test, sync_network=False, step_history=0,
+                               report_every=None, report_seconds=LIVE_REPORT_SECONDS)
         self.steps: Iterator = self.trainer.iter_steps(FOREVER)
         self.pending: deque[StepReport | EpochReport] = deque()
         self.worker: GeneratorWorker | None = None
@@ -64,8 +71,6 @@ class TrainingSession(QObject):
         self._halt = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
-        self._gate = threading.Event()  # cleared while the GUI thread redraws (hold/release)
-        self._gate.set()
         self._dispatcher = None
         self._pace = TrainingPace()
         self._reason = "paused"
@@ -96,7 +101,6 @@ class TrainingSession(QObject):
         try:
             last = time.perf_counter()
             while not self._halt.is_set():
-                self._gate.wait()
                 report = next(self.steps, None)
                 if report is None:
                     self.finished = True
@@ -121,6 +125,7 @@ class TrainingSession(QObject):
         """Advance exactly one optimizer step in the calling (GUI) thread."""
         if self.running or self.finished:
             return None
+        self.trainer.request_report()  # this very step is reported
         try:
             while True:
                 report = next(self.steps, None)
@@ -154,10 +159,10 @@ class TrainingSession(QObject):
 
     def hold(self) -> None:
         """Let the worker wait before its next step (the GUI thread works without a GIL convoy)."""
-        self._gate.clear()
+        self.trainer.pause()  # the trainer waits between any two steps
 
     def release(self) -> None:
-        self._gate.set()
+        self.trainer.resume()
 
     def yield_to_gui(self) -> None:
         """Train only while the GUI thread's event loop is idle.
@@ -190,7 +195,7 @@ class TrainingSession(QObject):
                 except (RuntimeError, TypeError):
                     pass
             self._dispatcher = None
-        self._gate.set()
+        self.release()
 
     def pause(self, timeout: float = 2.0) -> None:
         """Stop the worker after its current step; the generator stays resumable."""

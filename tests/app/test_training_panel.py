@@ -88,7 +88,8 @@ def test_step_one_epoch(qtbot, window):
     panel.form.set_dataset("xor")
     click(qtbot, panel.epoch_button)
     qtbot.waitUntil(lambda: panel.history.n_epochs == 1 and not panel.is_training, timeout=5000)
-    assert panel.history.n_steps == 16  # 160 training samples in batches of 10
+    assert panel.history.last_step == 16  # 160 training samples in batches of 10
+    assert panel.session.trainer.step_count == 16
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's overflow warnings are the point here
