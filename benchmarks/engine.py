@@ -1,135 +1,290 @@
-"""Training steps per second of the numpy engine, and the ratio to PyTorch on the CPU.
+"""The app's training step against a hand-tuned NumPy step (and PyTorch on the CPU).
 
-Run by hand:  .venv/bin/python benchmarks/engine.py [--seconds 0.4] [--rounds 7]
+Run by hand:  .venv/bin/python benchmarks/engine.py [--rounds 21] [--seconds 0.1] [--no-torch] [--only TEXT]
 
-Each case times one training step (forward, loss, backward, SGD update) on a fixed batch,
-both through the engine's fast path (Kernel + optimizer plugin) and through the Trainer
-(which also slices the batch, computes ‖∇W_k‖ per layer and checks for NaN/inf). When
-torch is importable the same step is timed in PyTorch in the same run, in alternating
-blocks with a pause between them: both libraries' worker threads spin after their work
-and would otherwise fight for the cores. Figures are medians over the blocks.
-Targets (issue 2): ≥ 8x PyTorch on the small cases, ≥ 1.0x at MNIST scale (float32).
+Cases: four networks, each with its hidden activation, batch size and dtype; softmax
+cross-entropy and SGD throughout. Engines, all stepping on one fixed batch:
+
+- app: ``Trainer.step``, the step that ``train`` and the GUI run for every batch
+  (forward, ∇a_L, backward, the NaN/inf check, the optimizer plugin, the step report
+  at the GUI's cadence), on a Trainer built as the GUI builds it. Not included: the
+  evaluation after each epoch (loss and accuracy over the whole training set), a cost
+  per epoch that the other engines do not have.
+- numpy: the same step written here by hand as fast as NumPy allows: fixed batch,
+  every array made once, biases folded into the matrices, one flat update θ ← θ - η ∇θ.
+- torch (when importable): torch.nn.Sequential, CrossEntropyLoss, torch.optim.SGD.
+
+Method: (1) every engine starts from the network's weights and takes a few steps; the
+weights must then agree with the app's (else the case stops and says by how much).
+(2) Rounds: each round times one block of every engine, in an order that rotates from
+round to round, so each engine runs as often early, in the middle and last. (3) The ratio
+app / other is taken within each round (paired), and the median of those ratios is
+printed with their spread (the middle half of the rounds). When that spread is wider than
+``NOISY`` of the median, the machine was busy: the line says "noisy" instead of a ratio.
+Target (issue 12): app ≥ 0.8× the NumPy step on every case.
 """
 from __future__ import annotations
 
 import argparse
 import statistics
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from core.engine.network import Network
-from core.engine.passes import Kernel
 from core.plugin_host.host import PluginHost
 from core.training.data import Dataset
-from core.training.trainer import TrainConfig, Trainer
+from core.training.trainer import LIVE_REPORT_SECONDS, TrainConfig, Trainer
+
+LR = 0.01
+CHECK_STEPS = 3
+NOISY = 0.25  # spread of the paired ratios (interquartile range / median) above which a line is "noisy"
+TARGET = 0.8
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    sizes: tuple[int, ...]
+    activation: str  # hidden layers; the output is softmax with cross-entropy
+    batch: int
+    dtype: str
+
 
 CASES = [
-    # name, sizes, hidden activation, batch, dtype, target ratio
-    ("playground [2,8,8,2] b10", [2, 8, 8, 2], "tanh", 10, "float64", 8.0),
-    ("textbook [3,3,3,2] b1", [3, 3, 3, 2], "tanh", 1, "float64", 8.0),
-    ("mnist [784,128,64,10] b256", [784, 128, 64, 10], "relu", 256, "float32", 1.0),
+    Case("playground", (2, 8, 8, 2), "tanh", 10, "float64"),
+    Case("textbook", (3, 3, 3, 2), "tanh", 1, "float64"),
+    Case("mnist", (784, 128, 64, 10), "relu", 32, "float32"),
+    Case("mnist", (784, 128, 64, 10), "relu", 256, "float32"),
 ]
-PAUSE = 0.3  # seconds between alternating blocks
 
 
-def rate(step, seconds: float) -> float:
-    """Steps per second of ``step`` run for about ``seconds``."""
-    step()
-    n, start = 0, time.perf_counter()
-    while True:
-        for _ in range(8):
-            step()
-        n += 8
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return n / elapsed
+@dataclass
+class Engine:
+    name: str
+    step: Callable[[], None]
+    weights: Callable[[], list[np.ndarray]]  # W_1, b_1, …, W_L, b_L after the steps so far
+    pause: float = 0.0  # seconds to rest after a block (torch's threads spin after their work)
 
 
-def numpy_steps(sizes, activation, batch, dtype, host):
-    network = Network(sizes, activation, "softmax_cross_entropy", seed=0)
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(batch, sizes[0])).astype(dtype)
-    labels = rng.integers(0, sizes[-1], size=batch)
+def problem(case: Case, seed: int = 0) -> tuple[Network, np.ndarray, np.ndarray]:
+    """The network (float64 weights) and one batch: inputs X (B × n_0), class labels."""
+    network = Network(list(case.sizes), case.activation, "softmax_cross_entropy", seed=seed)
+    rng = np.random.default_rng(seed)
+    for b in network.biases:  # non-zero biases, so a bias mistake shows in the check
+        b[...] = rng.normal(0, 0.1, b.shape)
+    X = rng.normal(size=(case.batch, case.sizes[0]))
+    labels = rng.integers(0, case.sizes[-1], size=case.batch)
+    return network, X, labels
+
+
+# -- the engines -------------------------------------------------------------------------
+def app_engine(case: Case, host: PluginHost) -> Engine:
+    network, X, labels = problem(case)
+    data = Dataset("bench", X, labels, "classification", case.sizes[-1])
+    config = TrainConfig(optimizer="sgd", hyperparameters={"lr": LR}, batch_size=case.batch, dtype=case.dtype)
+    trainer = Trainer(network, data, host.registry, config, sync_network=False, step_history=0,
+                      report_every=None, report_seconds=LIVE_REPORT_SECONDS)  # as the GUI's TrainingSession
+    rows, Y = trainer.inputs, trainer.Y  # the whole (one-batch) training set, as Trainer.iter_steps slices it
+
+    def step() -> None:
+        trainer.step(rows, Y)
+
+    return Engine("app", step, lambda: [p.copy() for p in trainer.params])
+
+
+def numpy_engine(case: Case) -> Engine:
+    """The hand-tuned step. Layout as in core/engine/buffers.py: V_k = [W_kᵀ; b_kᵀ] in one flat θ,
+    hidden layers one column per sample with a row of ones, the output layer one row per sample."""
+    network, X, labels = problem(case)
+    dtype, B, sizes, L = np.dtype(case.dtype), case.batch, case.sizes, len(case.sizes) - 1
+    shapes = [(n_in + 1, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    theta = np.zeros(sum(r * c for r, c in shapes), dtype)
+    grad, scaled = np.zeros_like(theta), np.zeros_like(theta)
+    V, dV, start = [], [], 0
+    for rows, cols in shapes:
+        V.append(theta[start:start + rows * cols].reshape(rows, cols))
+        dV.append(grad[start:start + rows * cols].reshape(rows, cols))
+        start += rows * cols
+    for k in range(L):
+        V[k][:-1], V[k][-1] = network.weights[k].T, network.biases[k]
+    inputs = np.ones((B, sizes[0] + 1), dtype)
+    inputs[:, :-1] = X
     Y = np.eye(sizes[-1], dtype=dtype)[labels]
-    kernel = Kernel(network, host.registry)
-    weights = [W.astype(dtype) for W in network.weights]
-    biases = [b.astype(dtype) for b in network.biases]
-    params = [p for pair in zip(weights, biases) for p in pair]
-    sgd = host.registry.optimizer("sgd").create(lr=0.01)
+    H = [inputs.T] + [np.ones((n + 1, B), dtype) for n in sizes[1:-1]]  # [h_k; 1], columns
+    A = [np.empty((n, B), dtype) for n in sizes[1:-1]]
+    A_L, E = np.empty((B, sizes[-1]), dtype), np.empty((B, sizes[-1]), dtype)
+    row_max, row_sum = np.empty((B, 1), dtype), np.empty((B, 1), dtype)
+    G = [np.empty((n, B), dtype) for n in sizes[1:-1]]  # ∇a_k, columns
+    GH = [np.empty((n, B), dtype) for n in sizes[1:-1]]  # ∇h_k, columns
+    T = [np.empty((n, B), dtype) for n in sizes[1:-1]]
+    inv_B, lr = np.array(1.0 / B, dtype), np.array(LR, dtype)  # 0-d arrays: faster than Python floats
+    dot, multiply, subtract = np.dot, np.multiply, np.subtract
+    tanh = case.activation == "tanh"
+    forward = [(V[k].T, H[k], A[k], H[k + 1][:-1]) for k in range(L - 1)]
+    backward = [(H[k], dV[k], V[k][:-1], GH[k - 1], H[k][:-1], T[k - 1], G[k - 1]) for k in range(L - 1, 0, -1)]
+    last_h, last_V = H[L - 1].T, V[L - 1]
+    first_h, first_dV = H[0], dV[0]
 
-    def engine_step():
-        _, grads = kernel.loss_and_gradients(weights, biases, X, Y)
-        sgd.step(params, grads)
+    def step() -> None:
+        for VT, h_in, a, h in forward:
+            dot(VT, h_in, out=a)  # a_k = V_kᵀ [h_{k-1}; 1]
+            if tanh:
+                np.tanh(a, out=h)
+            else:
+                np.maximum(a, 0.0, out=h)
+        dot(last_h, last_V, out=A_L)
+        np.maximum.reduce(A_L, axis=1, keepdims=True, out=row_max)  # softmax, shifted by the row max
+        subtract(A_L, row_max, out=E)
+        np.exp(E, out=E)
+        np.add.reduce(E, axis=1, keepdims=True, out=row_sum)
+        np.divide(E, row_sum, out=E)
+        subtract(E, Y, out=E)  # ∇a_L = ŷ - y
+        if B > 1:
+            multiply(E, inv_B, out=E)
+        g = E
+        for h_in, dV_k, W_T, grad_h, h, tmp, grad_a in backward:
+            dot(h_in, g, out=dV_k)  # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ
+            dot(W_T, g.T, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
+            if tanh:  # ∇a_{k-1} = ∇h - ∇h h h
+                multiply(grad_h, h, out=tmp)
+                multiply(tmp, h, out=tmp)
+                subtract(grad_h, tmp, out=grad_a)
+            else:  # ∇a_{k-1} = ∇h [h > 0]
+                np.greater(h, 0.0, out=tmp)
+                multiply(grad_h, tmp, out=grad_a)
+            g = grad_a.T
+        dot(first_h, g, out=first_dV)
+        multiply(grad, lr, out=scaled)  # θ ← θ - η ∇θ, all layers at once
+        subtract(theta, scaled, out=theta)
 
-    data = Dataset("bench", X.astype(float), labels, "classification", sizes[-1])
-    config = TrainConfig(optimizer="sgd", hyperparameters={"lr": 0.01}, batch_size=batch, dtype=dtype)
-    trainer = Trainer(network, data, host.registry, config, sync_network=False)
-    index = np.arange(batch)
+    def weights() -> list[np.ndarray]:
+        return [p.copy() for Vk in V for p in (Vk[:-1].T, Vk[-1])]
 
-    def trainer_step():
-        trainer.train_batch(index)
-        trainer.history.steps.clear()
-
-    return engine_step, trainer_step
+    return Engine("numpy", step, weights)
 
 
-def torch_step(sizes, activation, batch, dtype):
-    import torch
-
-    torch.manual_seed(0)
-    layers = []
-    for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
-        layers += [torch.nn.Linear(n_in, n_out), torch.nn.Tanh() if activation == "tanh" else torch.nn.ReLU()]
-    layers.append(torch.nn.Linear(sizes[-2], sizes[-1]))
-    tdtype = torch.float32 if dtype == "float32" else torch.float64
-    model = torch.nn.Sequential(*layers).to(tdtype)
-    X = torch.randn(batch, sizes[0], dtype=tdtype)
-    y = torch.randint(0, sizes[-1], (batch,))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+def torch_engine(case: Case) -> Engine | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    network, X, labels = problem(case)
+    dtype = torch.float32 if case.dtype == "float32" else torch.float64
+    layers: list = []
+    for k in range(network.depth):
+        linear = torch.nn.Linear(case.sizes[k], case.sizes[k + 1]).to(dtype)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(network.weights[k]))
+            linear.bias.copy_(torch.from_numpy(network.biases[k]))
+        layers.append(linear)
+        if k < network.depth - 1:
+            layers.append(torch.nn.Tanh() if case.activation == "tanh" else torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    inputs = torch.from_numpy(X).to(dtype)
+    target = torch.from_numpy(labels)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     loss_fn = torch.nn.CrossEntropyLoss()
 
-    def step():
+    def step() -> None:
         optimizer.zero_grad(set_to_none=True)
-        loss_fn(model(X), y).backward()
+        loss_fn(model(inputs), target).backward()
         optimizer.step()
 
-    return step
+    def weights() -> list[np.ndarray]:
+        return [p.detach().numpy().copy() for p in model.parameters()]
+
+    return Engine(f"torch {torch.__version__}", step, weights, pause=0.05)
+
+
+# -- measuring ---------------------------------------------------------------------------
+def same_weights(case: Case, engines: list[Engine]) -> None:
+    """Every engine, after CHECK_STEPS steps from the same start, holds the app's weights."""
+    for engine in engines:
+        for _ in range(CHECK_STEPS):
+            engine.step()
+    rtol = 1e-9 if case.dtype == "float64" else 2e-4
+    want = engines[0].weights()
+    for engine in engines[1:]:
+        for index, (p, q) in enumerate(zip(engine.weights(), want, strict=True)):
+            scale = np.max(np.abs(q)) or 1.0
+            worst = float(np.max(np.abs(p - q))) / scale
+            if p.shape != q.shape or worst > rtol:
+                kind = "W" if index % 2 == 0 else "b"
+                raise SystemExit(f"{describe(case)}: {engine.name} and app differ in {kind}{index // 2 + 1} "
+                                 f"after {CHECK_STEPS} steps (max difference {worst:.2g} of the largest entry)")
+
+
+def block_rate(engine: Engine, steps: int) -> float:
+    start = time.perf_counter()
+    for _ in range(steps):
+        engine.step()
+    rate = steps / (time.perf_counter() - start)
+    if engine.pause:
+        time.sleep(engine.pause)
+    return rate
+
+
+def measure(engines: list[Engine], rounds: int, seconds: float) -> dict[str, list[float]]:
+    """Steps per second of each engine in each round (blocks of about ``seconds``, order rotating)."""
+    sizes = {}
+    for engine in engines:  # warm up, and find how many steps fill a block
+        block_rate(engine, 20)
+        sizes[engine.name] = max(5, int(block_rate(engine, 50) * seconds))
+    rates: dict[str, list[float]] = {engine.name: [] for engine in engines}
+    for r in range(rounds):
+        for i in range(len(engines)):
+            engine = engines[(r + i) % len(engines)]
+            rates[engine.name].append(block_rate(engine, sizes[engine.name]))
+    return rates
+
+
+def paired_ratio(ours: list[float], theirs: list[float]) -> str:
+    """'0.93× (0.90–0.95)': the median of the per-round ratios and their middle half; or 'noisy …'."""
+    ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True))
+    q1, median, q3 = np.quantile(ratios, [0.25, 0.5, 0.75])
+    if (q3 - q1) > NOISY * median:
+        return f"noisy ({ratios[0]:.2f}–{ratios[-1]:.2f})"
+    return f"{median:.2f}× ({q1:.2f}–{q3:.2f})"
+
+
+def describe(case: Case) -> str:
+    return f"{case.name} {list(case.sizes)} {case.activation} b{case.batch} {case.dtype}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=0.4, help="length of one timed block")
-    parser.add_argument("--rounds", type=int, default=7, help="alternating blocks per library")
+    parser.add_argument("--rounds", type=int, default=21, help="paired rounds per case")
+    parser.add_argument("--seconds", type=float, default=0.1, help="length of one timed block")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even when installed")
+    parser.add_argument("--only", default="", help="the cases whose description contains this text")
     args = parser.parse_args()
-    try:
-        import torch
-
-        torch_version = torch.__version__
-    except ImportError:
-        torch_version = None
     host = PluginHost(safe_mode=True).load()
-    print(f"numpy {np.__version__}; torch {torch_version or 'not installed (no ratio)'}")
-    print(f"{'case':30s} {'engine/s':>10s} {'trainer/s':>10s} {'torch/s':>10s} {'engine×':>8s} {'trainer×':>8s} target")
-    for name, sizes, activation, batch, dtype, target in CASES:
-        engine_step, trainer_step = numpy_steps(sizes, activation, batch, dtype, host)
-        reference = torch_step(sizes, activation, batch, dtype) if torch_version else None
-        engine, trainer, ours_torch = [], [], []
-        for _ in range(args.rounds):
-            engine.append(rate(engine_step, args.seconds))
-            time.sleep(PAUSE)
-            trainer.append(rate(trainer_step, args.seconds))
-            time.sleep(PAUSE)
-            if reference is not None:
-                ours_torch.append(rate(reference, args.seconds))
-                time.sleep(PAUSE)
-        e, t = statistics.median(engine), statistics.median(trainer)
-        if ours_torch:
-            p = statistics.median(ours_torch)
-            verdict = "ok" if t / p >= target else "BELOW"
-            print(f"{name:30s} {e:10.0f} {t:10.0f} {p:10.0f} {e / p:7.2f}x {t / p:7.2f}x ≥{target:g}x {verdict}")
-        else:
-            print(f"{name:30s} {e:10.0f} {t:10.0f} {'-':>10s}")
+    print(f"numpy {np.__version__}; {args.rounds} paired rounds of ~{args.seconds:g} s blocks per engine")
+    header = f"{'case':44s} {'app/s':>8s} {'numpy/s':>8s} {'app ÷ numpy':>20s} target"
+    torch_header = f" {'torch/s':>8s} {'app ÷ torch':>20s}"
+    printed_header = False
+    for case in [c for c in CASES if args.only in describe(c)]:
+        engines = [app_engine(case, host), numpy_engine(case)]
+        torch = None if args.no_torch else torch_engine(case)
+        if torch is not None:
+            engines.append(torch)
+        same_weights(case, engines)
+        if not printed_header:
+            print(header + (torch_header if torch else ""))
+            printed_header = True
+        rates = measure(engines, args.rounds, args.seconds)
+        app, numpy_rates = rates["app"], rates["numpy"]
+        ratios = [a / b for a, b in zip(app, numpy_rates, strict=True)]
+        verdict = "ok" if statistics.median(ratios) >= TARGET else "BELOW"
+        line = (f"{describe(case):44s} {statistics.median(app):8.0f} {statistics.median(numpy_rates):8.0f} "
+                f"{paired_ratio(app, numpy_rates):>20s} ≥{TARGET}× {verdict}")
+        if torch is not None:
+            torch_rates = rates[torch.name]
+            line += f" {statistics.median(torch_rates):8.0f} {paired_ratio(app, torch_rates):>20s}"
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,3 @@ class Workspace:
         self.grad_h = [np.empty((n, B), dtype=dtype) for n in sizes[:-1]]
         self.g_prime: list[Any] = [None] * (L + 1)  # g'(a_k), kept by the backward pass
         self.yhat: Any = None
-
-    def load(self, X: np.ndarray) -> None:
-        """Put the batch X (B × n_0, one row per sample) in as h_0."""
-        self.inputs[:, :-1] = X

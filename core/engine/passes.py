@@ -57,6 +57,16 @@ class Kernel:
         """A Pass over batches of ``batch`` samples that reads ``parameters`` and writes ``gradients``."""
         return Pass(self, parameters, gradients, Workspace(self.sizes, batch, parameters.dtype))
 
+    def input_rows(self, X: np.ndarray, out: np.ndarray | None = None, dtype=np.float64) -> np.ndarray:
+        """h_0 of each sample of X as a row with a 1 appended (the 1 multiplies b_1): what passes read.
+
+        ``out`` (B × (n_0 + 1), its last column already 1) is filled instead of a new array.
+        """
+        if out is None:
+            out = np.ones((len(X), self.sizes[0] + 1), dtype=dtype)
+        out[:, :-1] = X  # h_0 = x
+        return out
+
     def losses(self, Y: np.ndarray, yhat: np.ndarray, a_L: np.ndarray) -> np.ndarray:
         """loss(y, ŷ) per sample (from the logits a_L when the loss plugin offers it: exact)."""
         if self.loss.value_from_logits is not None:
@@ -73,7 +83,7 @@ class Kernel:
             rows = slice(start, start + chunk)
             size = len(X[rows])
             run = passes.get(size) or passes.setdefault(size, self.bind(parameters, None, size))
-            run.workspace.load(X[rows])
+            run.load(X[rows])
             yhat[rows] = run.forward()
             if Y is not None:
                 total += float(np.add.reduce(run.losses(Y[rows]), axis=None))
@@ -94,7 +104,7 @@ class Kernel:
         parameters = FlatParameters.of(weights, biases, dtype)
         gradients = FlatParameters(self.sizes, dtype)
         run = self.bind(parameters, gradients, len(X))
-        run.workspace.load(X)
+        run.load(X)
         run.forward()
         run.backward(Y)
         return float(np.mean(run.losses(Y))), gradients.arrays
@@ -103,7 +113,8 @@ class Kernel:
 class Pass:
     """Forward and backward passes over batches of B samples, on arrays made once.
 
-    Load a batch with ``workspace.load(X)``, then ``forward()`` and ``backward(Y)``;
+    ``load(X)`` a batch (or hand ``forward`` rows with their 1 appended), then
+    ``forward()`` and ``backward(Y)``;
     every a_k, h_k, ∇a_k, ∇h_k, g'(a_k) stays in the workspace and ∇W_k, ∇b_k in
     ``gradients`` until the next pass. Activations receive a_k as (n_k × B) arrays.
     """
@@ -113,19 +124,20 @@ class Pass:
         self.kernel, self.parameters, self.gradients, self.workspace = kernel, parameters, gradients, workspace
         ws, V, L = workspace, parameters.V, kernel.depth
         self.batch = workspace.batch
-        # hidden layers k = 1 … L-1: (V_kᵀ, [h_{k-1}; 1], a_k, h_k, g, whether g takes out=);
+        # hidden layers k = 1 … L-1: (V_kᵀ, a_k, [h_k; 1], h_k, g, whether g takes out=);
         # the rows h_k of [h_k; 1] are contiguous, so a ufunc such as np.tanh writes them in place
-        self._hidden: list[tuple[Any, ...]] = [(V[k - 1].T, ws.h[k - 1], ws.a[k], ws.h[k][:-1], act.fn,
-                         isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1)
-                        for k, act in enumerate(kernel.hidden, start=1)]
-        self._last = (ws.h[L - 1].T, V[L - 1], ws.a[L])
+        self._hidden: list[tuple[Any, ...]] = [(V[k - 1].T, ws.a[k], ws.h[k], ws.h[k][:-1], act.fn,
+                                                isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1)
+                                               for k, act in enumerate(kernel.hidden, start=1)]
+        self._last = (ws.h[L - 1].T if L > 1 else None, V[L - 1], ws.a[L])  # [h_{L-1}; 1] as rows
+        self._h0 = ws.h[0]  # [h_0; 1] of the batch being passed (the workspace's rows, or the caller's)
         self._output, self._gradient = kernel.loss.output, kernel.loss.gradient
         # 1/B as a 0-d array of the workspace's dtype: NumPy multiplies by it faster than by a float
         self._scale = None if self.batch == 1 else np.array(1.0 / self.batch, dtype=workspace.dtype)
         self._grad_a_L = workspace.grad_a[L]
         if gradients is None:
             return
-        # k = L … 2: ([h_{k-1}; 1], ∇V_k, W_kᵀ, ∇h_{k-1}, then what ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1}) needs:
+        # k = L … 2: (k, [h_{k-1}; 1], ∇V_k, W_kᵀ, ∇h_{k-1}, then what ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1}) needs:
         # the function giving g'(a_{k-1}) and its argument (h_{k-1} when the plugin offers g' from the
         # output, else a_{k-1}), ∇a_{k-1} (columns) and the same as rows)
         self._backward: list[tuple[Any, ...]] = []
@@ -136,19 +148,29 @@ class Pass:
             grad_a = ws.grad_a[k - 1]
             self._backward.append((k, ws.h[k - 1], gradients.V[k - 1], V[k - 1][:-1], ws.grad_h[k - 1],
                                    g_prime_of, argument, grad_a, grad_a.T))
-        self._first = (ws.h[0], gradients.V[0], V[0][:-1], ws.grad_h[0])  # k = 1
+        self._first = (gradients.V[0], V[0][:-1], ws.grad_h[0])  # k = 1
 
-    def forward(self) -> np.ndarray:
-        """ŷ for the loaded batch (one row per sample)."""
+    def load(self, X: np.ndarray) -> None:
+        """Put the batch X (B × n_0, one row per sample) in as h_0."""
+        self.kernel.input_rows(X, out=self.workspace.inputs)
+
+    def forward(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """ŷ (one row per sample) for the batch loaded into the workspace, or for ``rows``.
+
+        ``rows`` are the samples with a 1 appended, B × (n_0 + 1) (``Kernel.input_rows``; what
+        ``workspace.inputs`` holds after ``load``): [h_0; 1] is rowsᵀ, and no copy is made.
+        """
         dot = np.dot
-        for VT, h_in, a, h, g, in_place in self._hidden:
+        self._h0 = h_in = self.workspace.h[0] if rows is None else rows.T
+        for VT, a, h_full, h, g, in_place in self._hidden:
             dot(VT, h_in, out=a)  # a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1]
             if in_place:
                 g(a, out=h)  # h_k = g(a_k)
             else:
                 h[...] = g(a)  # h_k = g(a_k)
-        h_in, V, a_L = self._last
-        dot(h_in, V, out=a_L)  # a_L = b_L + W_L h_{L-1}, one row per sample
+            h_in = h_full
+        h_rows, V, a_L = self._last
+        dot(h_in.T if h_rows is None else h_rows, V, out=a_L)  # a_L = b_L + W_L h_{L-1}, one row per sample
         self.workspace.yhat = yhat = self._output(a_L)  # ŷ = O(a_L)
         return yhat
 
@@ -180,8 +202,8 @@ class Pass:
             g_prime[k - 1] = gp = g_prime_of(argument)  # g'(a_{k-1})
             multiply(grad_h, gp, out=grad_a)  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
             rows, columns = grad_a_rows, grad_a
-        h_in, grad_V, WT, grad_h = self._first
-        dot(h_in, rows, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
+        grad_V, WT, grad_h = self._first
+        dot(self._h0, rows, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
         if input_gradient:
             dot(WT, columns, out=grad_h)  # ∇h_0 = W_1ᵀ ∇a_1
         return grad_a_L
@@ -251,7 +273,7 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
     gradients = FlatParameters(network.sizes)
     run = kernel.bind(FlatParameters.of(network.weights, network.biases), gradients, len(X))
     ws = run.workspace
-    ws.load(X)
+    run.load(X)
     yhat = run.forward()
     problem = kernel.loss.target_problem(Y)
     if problem:
@@ -260,7 +282,7 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
     run.backward(Y, input_gradient=True)
     L = network.depth
     rows = [None if m is None else m.T for m in ws.a[:L]]  # a_k, hidden layers: one row per sample
-    trace = Trace(network, X, Y, rows + [ws.a[L]], [X] + [h[:-1].T for h in ws.h[1:]], yhat, losses,
+    trace = Trace(network, X, Y, rows + [ws.a[L]], [h[:-1].T for h in ws.h], yhat, losses,
                   float(losses.mean()), loss_spec=kernel.loss)
     trace.grad_a = [None] + [g.T for g in ws.grad_a[1:L]] + [ws.grad_a[L]]
     trace.grad_W = [None] + gradients.W

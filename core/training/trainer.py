@@ -122,7 +122,8 @@ class Trainer:
         self.train, self.test = train, test
         self.kernel = Kernel(network, registry)
         self.optimizer = registry.optimizer(self.config.optimizer).create(**self.config.hyperparameters)
-        self.X = train.X.astype(self.dtype)
+        self.inputs = self.kernel.input_rows(train.X, dtype=self.dtype)  # h_0 with a 1 appended, per sample
+        self.X = self.inputs[:, :-1]
         self.Y = train.targets(network.sizes[-1]).astype(self.dtype)
         self.X_test: np.ndarray | None = None
         self.Y_test: np.ndarray | None = None
@@ -187,15 +188,15 @@ class Trainer:
             for _ in range(epochs):
                 self.epoch += 1
                 order = self.rng.permutation(n)
-                X, Y = self.X[order], self.Y[order]  # shuffled once; batches are then views
+                rows, Y = self.inputs[order], self.Y[order]  # shuffled once; batches are then views
                 last = (n - 1) // batch * batch
                 for start in range(0, n, batch):
                     self._running.wait()
                     if self._stop.is_set():
                         self.finished.emit("stopped")
                         return
-                    step = self.train_on(X[start:start + batch], Y[start:start + batch],
-                                         report=True if start == last else None)
+                    step = self.step(rows[start:start + batch], Y[start:start + batch],
+                                     report=True if start == last else None)
                     if step is not None:
                         yield step
                 epoch_report = self.evaluate()
@@ -222,27 +223,31 @@ class Trainer:
         return report
 
     def train_on(self, X: np.ndarray, Y: np.ndarray, report: bool | None = None) -> StepReport | None:
-        """One optimizer step on the batch (X, Y): the training loop's step.
+        """One optimizer step on the batch (X, Y), X one row per sample: see ``step``."""
+        run = self._pass(len(X))
+        run.load(X)
+        return self.step(run.workspace.inputs, Y, report)
 
-        Returns its StepReport when ``report`` is True, or when None and the report
+    def step(self, rows: np.ndarray, Y: np.ndarray, report: bool | None = None) -> StepReport | None:
+        """One optimizer step: the training loop's step, on rows of ``inputs`` (with their 1).
+
+        ``rows`` are a batch's inputs with a 1 appended, B × (n_0 + 1), as in ``inputs``.
+        Returns the step's StepReport when ``report`` is True, or when None and the report
         cadence says so (see the class docstring); else None.
         """
-        run = self._passes.get(len(X))
-        if run is None:
-            run = self._passes[len(X)] = self.kernel.bind(self.parameters, self.gradients, len(X))
-        run.workspace.load(X)  # h_0
-        run.forward()
-        grad_a_L = run.backward(Y)
+        run = self._passes.get(len(rows)) or self._pass(len(rows))
+        run.forward(rows)
+        grad_a_L = run.backward(Y).ravel()
         # NaN or inf anywhere in the forward pass reaches ∇a_L, and Σ (∇a_L)² then is not finite
-        if not math.isfinite(np.vdot(grad_a_L, grad_a_L)):
-            self._diverged(X, Y)
+        if not math.isfinite(grad_a_L.dot(grad_a_L)):
+            self._diverged(rows[:, :-1], Y)
         if report is None:
             report = self.step_count >= self._check_at and self._report_due()
         if report:
-            loss = float(np.add.reduce(run.losses(Y), axis=None)) / len(X)
+            loss = float(np.add.reduce(run.losses(Y), axis=None)) / len(rows)
             norms = self.gradients.weight_norms()  # ‖∇W_k‖ (Frobenius), before the optimizer sees them
             if not math.isfinite(loss + sum(norms)):
-                self._diverged(X, Y)
+                self._diverged(rows[:, :-1], Y)
         if self.step_count:
             self.optimizer.step(*self._update)
         else:
@@ -256,6 +261,13 @@ class Trainer:
         if len(self.step_done):  # psygnal: skip the emit's cost when nobody listens
             self.step_done.emit(step_report)
         return step_report
+
+    def _pass(self, batch: int) -> Pass:
+        """The Pass for batches of ``batch`` samples (made on first use: the last batch may be smaller)."""
+        run = self._passes.get(batch)
+        if run is None:
+            run = self._passes[batch] = self.kernel.bind(self.parameters, self.gradients, batch)
+        return run
 
     def _schedule_reports(self) -> None:
         """Set when the next step report is due: by count (``_count_at``), by time, or asked for.
