@@ -121,7 +121,7 @@ def numpy_engine(case: Case) -> Engine:
     GH = [np.empty((n, B), dtype) for n in sizes[1:-1]]  # ∇h_k, columns
     T = [np.empty((n, B), dtype) for n in sizes[1:-1]]
     inv_B, lr = np.array(1.0 / B, dtype), np.array(LR, dtype)  # 0-d arrays: faster than Python floats
-    dot, multiply, subtract = np.dot, np.multiply, np.subtract
+    multiply, subtract = np.multiply, np.subtract  # (ndarray.dot below: np.dot without its dispatch)
     tanh = case.activation == "tanh"
     forward = [(V[k].T, H[k], A[k], H[k + 1][:-1]) for k in range(L - 1)]
     backward = [(H[k], dV[k], V[k][:-1], GH[k - 1], H[k][:-1], T[k - 1], G[k - 1]) for k in range(L - 1, 0, -1)]
@@ -130,12 +130,12 @@ def numpy_engine(case: Case) -> Engine:
 
     def step() -> None:
         for VT, h_in, a, h in forward:
-            dot(VT, h_in, out=a)  # a_k = V_kᵀ [h_{k-1}; 1]
+            VT.dot(h_in, out=a)  # a_k = V_kᵀ [h_{k-1}; 1]
             if tanh:
                 np.tanh(a, out=h)
             else:
                 np.maximum(a, 0.0, out=h)
-        dot(last_h, last_V, out=A_L)
+        last_h.dot(last_V, out=A_L)
         np.maximum.reduce(A_L, axis=1, keepdims=True, out=row_max)  # softmax, shifted by the row max
         subtract(A_L, row_max, out=E)
         np.exp(E, out=E)
@@ -146,8 +146,8 @@ def numpy_engine(case: Case) -> Engine:
             multiply(E, inv_B, out=E)
         g = E
         for h_in, dV_k, W_T, grad_h, h, tmp, grad_a in backward:
-            dot(h_in, g, out=dV_k)  # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ
-            dot(W_T, g.T, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
+            h_in.dot(g, out=dV_k)  # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ
+            W_T.dot(g.T, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
             if tanh:  # ∇a_{k-1} = ∇h - ∇h h h
                 multiply(grad_h, h, out=tmp)
                 multiply(tmp, h, out=tmp)
@@ -156,7 +156,7 @@ def numpy_engine(case: Case) -> Engine:
                 np.greater(h, 0.0, out=tmp)
                 multiply(grad_h, tmp, out=grad_a)
             g = grad_a.T
-        dot(first_h, g, out=first_dV)
+        first_h.dot(g, out=first_dV)
         multiply(grad, lr, out=scaled)  # θ ← θ - η ∇θ, all layers at once
         subtract(theta, scaled, out=theta)
 

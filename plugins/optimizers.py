@@ -99,6 +99,17 @@ class Optimizer(abc.ABC):
         """Forget all per-parameter state (as if no step had been taken)."""
         self._state = []
 
+    def _scalar(self, value, like):
+        """``value`` as a 0-d array of ``like``'s dtype, kept while ``value`` stays the same object.
+
+        NumPy multiplies an array by a 0-d array of its own dtype faster than by a Python
+        float (~0.15 µs a call: a tenth of a small network's whole update).
+        """
+        cached = getattr(self, "_scalars", None)
+        if cached is None or cached[0] is not value or cached[1] != like.dtype:
+            cached = self._scalars = (value, like.dtype, np.array(value, dtype=like.dtype))
+        return cached[2]
+
     def _slots(self, params):
         """Per-parameter state ``[buffer, ..., step_count]``, created on first use.
 
@@ -136,10 +147,9 @@ class SGD(Optimizer):
     def step(self, params, grads):  # noqa: D102 (documented on the base class)
         if len(params) != len(grads):  # (checked here: zip's strict= costs a tenth of a small net's update)
             raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
-        lr = self.lr
         for i, p in enumerate(params):
             # θ ← θ - η g
-            p -= lr * grads[i]
+            p -= self._scalar(self.lr, p) * grads[i]
 
 
 class Momentum(Optimizer):

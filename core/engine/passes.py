@@ -135,6 +135,7 @@ class Pass:
         # 1/B as a 0-d array of the workspace's dtype: NumPy multiplies by it faster than by a float
         self._scale = None if self.batch == 1 else np.array(1.0 / self.batch, dtype=workspace.dtype)
         self._grad_a_L = workspace.grad_a[L]
+        self._grad_a_L_flat = self._grad_a_L.reshape(-1)  # a view
         if gradients is None:
             return
         # k = L … 2: (k, [h_{k-1}; 1], ∇V_k, W_kᵀ, ∇h_{k-1}, then what ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1}) needs:
@@ -160,17 +161,17 @@ class Pass:
         ``rows`` are the samples with a 1 appended, B × (n_0 + 1) (``Kernel.input_rows``; what
         ``workspace.inputs`` holds after ``load``): [h_0; 1] is rowsᵀ, and no copy is made.
         """
-        dot = np.dot
+        # (ndarray.dot: the same BLAS product as np.dot, without its dispatch, a tenth of a small step)
         self._h0 = h_in = self.workspace.h[0] if rows is None else rows.T
         for VT, a, h_full, h, g, in_place in self._hidden:
-            dot(VT, h_in, out=a)  # a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1]
+            VT.dot(h_in, out=a)  # a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1]
             if in_place:
                 g(a, out=h)  # h_k = g(a_k)
             else:
                 h[...] = g(a)  # h_k = g(a_k)
             h_in = h_full
         h_rows, V, a_L = self._last
-        dot(h_in.T if h_rows is None else h_rows, V, out=a_L)  # a_L = b_L + W_L h_{L-1}, one row per sample
+        (h_in.T if h_rows is None else h_rows).dot(V, out=a_L)  # a_L = b_L + W_L h_{L-1}, one row per sample
         self.workspace.yhat = yhat = self._output(a_L)  # ŷ = O(a_L)
         return yhat
 
@@ -180,16 +181,19 @@ class Pass:
         return self.kernel.losses(Y, ws.yhat, ws.a[-1])
 
     def backward(self, Y: np.ndarray, input_gradient: bool = False) -> np.ndarray:
-        """Fill ``gradients`` with ∇W_k, ∇b_k of the mean loss; return ∇a_L.
+        """Fill ``gradients`` with ∇W_k, ∇b_k of the mean loss; return ∇a_L's entries as a flat vector.
 
         ``input_gradient`` also computes ∇h_0 (the trace shows it; training needs no ∇h_0).
+        ∇a_L itself (B × n_L) is ``workspace.grad_a[-1]``; the flat view of it that is returned
+        lets the caller check all of it with one product.
         """
-        ws, dot, multiply = self.workspace, np.dot, np.multiply
+        ws, multiply = self.workspace, np.multiply
         grad = self._gradient(Y, ws.yhat, ws.a[-1])  # ∇a_L per sample: -(y - ŷ) for softmax + CE
+        flat = self._grad_a_L_flat
         if self._scale is not None:
             grad_a_L = multiply(grad, self._scale, out=self._grad_a_L)  # the batch mean: ∇a_L / B
         elif grad.dtype == ws.dtype:
-            grad_a_L = grad  # one sample: ∇a_L as it is (nothing below writes to it)
+            grad_a_L, flat = grad, grad.ravel()  # one sample: ∇a_L as it is (nothing below writes to it)
         else:
             grad_a_L = multiply(grad, 1.0, out=self._grad_a_L)  # in the workspace's dtype
         ws.grad_a[-1] = grad_a_L
@@ -197,16 +201,16 @@ class Pass:
         rows, columns = grad_a_L, grad_a_L.T  # ∇a_k, one row per sample and one column per sample
         for k, h_in, grad_V, WT, grad_h, g_prime_of, argument, grad_a, grad_a_rows in self._backward:
             # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ: ∇W_k = ∇a_k h_{k-1}ᵀ and ∇b_k = ∇a_k, summed over samples
-            dot(h_in, rows, out=grad_V)
-            dot(WT, columns, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
+            h_in.dot(rows, out=grad_V)
+            WT.dot(columns, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
             g_prime[k - 1] = gp = g_prime_of(argument)  # g'(a_{k-1})
             multiply(grad_h, gp, out=grad_a)  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
             rows, columns = grad_a_rows, grad_a
         grad_V, WT, grad_h = self._first
-        dot(self._h0, rows, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
+        self._h0.dot(rows, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
         if input_gradient:
-            dot(WT, columns, out=grad_h)  # ∇h_0 = W_1ᵀ ∇a_1
-        return grad_a_L
+            WT.dot(columns, out=grad_h)  # ∇h_0 = W_1ᵀ ∇a_1
+        return flat
 
 
 @dataclass

@@ -237,7 +237,7 @@ class Trainer:
         """
         run = self._passes.get(len(rows)) or self._pass(len(rows))
         run.forward(rows)
-        grad_a_L = run.backward(Y).ravel()
+        grad_a_L = run.backward(Y)  # flat
         # NaN or inf anywhere in the forward pass reaches ∇a_L, and Σ (∇a_L)² then is not finite
         if not math.isfinite(grad_a_L.dot(grad_a_L)):
             self._diverged(rows[:, :-1], Y)
