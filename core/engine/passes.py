@@ -168,7 +168,10 @@ class Pass:
             if in_place:
                 g(a, out=h)  # h_k = g(a_k)
             else:
-                h[...] = g(a)  # h_k = g(a_k)
+                value = g(a)  # h_k = g(a_k)
+                if value.shape != a.shape:  # (copying it in would broadcast a wrong shape silently)
+                    raise ValueError(f"g(a) returned shape {value.shape} for an a_k of shape {a.shape}")
+                h[...] = value
             h_in = h_full
         h_rows, V, a_L = self._last
         (h_in.T if h_rows is None else h_rows).dot(V, out=a_L)  # a_L = b_L + W_L h_{L-1}, one row per sample
@@ -189,6 +192,8 @@ class Pass:
         """
         ws, multiply = self.workspace, np.multiply
         grad = self._gradient(Y, ws.yhat, ws.a[-1])  # ∇a_L per sample: -(y - ŷ) for softmax + CE
+        if grad.shape != self._grad_a_L.shape:
+            raise ValueError(f"the loss gradient returned shape {grad.shape}, expected {self._grad_a_L.shape}")
         flat = self._grad_a_L_flat
         if self._scale is not None:
             grad_a_L = multiply(grad, self._scale, out=self._grad_a_L)  # the batch mean: ∇a_L / B
@@ -204,6 +209,8 @@ class Pass:
             h_in.dot(rows, out=grad_V)
             WT.dot(columns, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
             g_prime[k - 1] = gp = g_prime_of(argument)  # g'(a_{k-1})
+            if gp.shape != grad_a.shape:
+                raise ValueError(f"g'(a) returned shape {gp.shape} for a_{k - 1} of shape {grad_a.shape}")
             multiply(grad_h, gp, out=grad_a)  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
             rows, columns = grad_a_rows, grad_a
         grad_V, WT, grad_h = self._first

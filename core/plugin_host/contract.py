@@ -96,6 +96,10 @@ def elementwise_problem(act: Activation) -> str | None:
             a = rng.uniform(-3, 3, size=shape)
             _checked(_probe("g(a)", act.fn, a.copy()), "g(a)", shape, elementwise=True)
             _checked(_probe("g'(a)", act.derivative, a.copy()), "g'(a)", shape, elementwise=True)
+            if act.derivative_from_output is not None:
+                h = np.asarray(act.fn(a.copy()), dtype=float)
+                label = "derivative_from_output(h)"
+                _checked(_probe(label, act.derivative_from_output, h), label, shape, elementwise=True)
     except ValueError as exc:
         return str(exc)
     return None
