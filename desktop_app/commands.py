@@ -12,6 +12,8 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from core.engine.network import Network
+from core.stepthrough.notation import Element
+from core.stepthrough.numbers import number
 
 Snapshot = tuple[list[np.ndarray], list[np.ndarray]]
 
@@ -172,12 +174,12 @@ class MoveLayer(NetworkCommand):
 
 
 class SetWeight(NetworkCommand):
-    """Set one weight w_k[i, j] (0-based i, j; the GUI shows them 1-based)."""
+    """Set one weight W_{k,i,j} (0-based i, j here; the GUI shows them 1-based)."""
 
     snapshots = False
 
     def __init__(self, network: Network, k: int, i: int, j: int, value: float) -> None:
-        super().__init__(network, f"Set w_{k}[{i + 1},{j + 1}] = {value:g}")
+        super().__init__(network, f"Set {Element(f'W{k}', (i + 1, j + 1)).text()} = {number(value)}")
         self.k, self.i, self.j, self.value = k, i, j, float(value)
         self.old_value = float(network.W(k)[i, j])
 
@@ -195,7 +197,7 @@ class SetBias(NetworkCommand):
     snapshots = False
 
     def __init__(self, network: Network, k: int, i: int, value: float) -> None:
-        super().__init__(network, f"Set b_{k}[{i + 1}] = {value:g}")
+        super().__init__(network, f"Set {Element(f'b{k}', (i + 1,)).text()} = {number(value)}")
         self.k, self.i, self.value = k, i, float(value)
         self.old_value = float(network.b(k)[i])
 

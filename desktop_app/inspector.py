@@ -10,8 +10,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QLabel,
+    QLayout,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -42,6 +45,18 @@ def _value_spin() -> QDoubleSpinBox:
     return spin
 
 
+class _CurrentPage(QStackedWidget):
+    """A stack as tall as the page shown (not its tallest page): the empty page scrolls nothing."""
+
+    def sizeHint(self):
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self):
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+
 def _label(text: str = "") -> QLabel:
     label = plain_label(text)  # values, or an error naming a plugin
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -69,17 +84,26 @@ class Inspector(QWidget):
         self._updating = False
         self.title = plain_label()  # layer titles name activations from the file
         self.title.setStyleSheet("font-weight: bold; font-size: 13px; padding: 2px 0 6px 0;")
-        self.pages = QStackedWidget()
+        self.pages = _CurrentPage()
+        self.pages.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.empty_page = _label("Click a layer, a neuron or a weight on the canvas to inspect it.")
         self.empty_page.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.pages.addWidget(self.empty_page)
         self.pages.addWidget(self._build_layer_page())
         self.pages.addWidget(self._build_neuron_page())
         self.pages.addWidget(self._build_weight_page())
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.addWidget(self.title)
+        inner.addWidget(self.pages)
+        inner.addStretch(1)
+        scroll = QScrollArea(self)  # a small window scrolls the inspector instead of growing
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.pages)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
         self.state = AppState.of(state)
         self.state.document_changed.connect(self._follow)
         self._follow(self.state.document)
@@ -190,7 +214,7 @@ class Inspector(QWidget):
         try:
             if sel is None or not self._valid(sel):
                 self.title.setText("Inspector")
-                self.pages.setCurrentIndex(0)
+                self._page(0)
             elif sel.kind == "layer":
                 self._show_layer(sel.layer)
             elif sel.kind in ("neuron", "bias"):
@@ -200,10 +224,14 @@ class Inspector(QWidget):
         finally:
             self._updating = False
 
+    def _page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.pages.updateGeometry()
+
     def _show_layer(self, k: int) -> None:
         net, registry = self.document.network, self.document.registry
         self.title.setText(f"Layer {k}: {names.layer_title(net, k, registry)}")
-        self.pages.setCurrentIndex(1)
+        self._page(1)
         self.width_spin.setMaximum(max_width(net.sizes, k))  # within the parameter limit
         self.width_spin.setValue(net.layers[k].width)
         hidden, output = 0 < k < net.depth, k == net.depth
@@ -237,7 +265,7 @@ class Inspector(QWidget):
         net, trace = self.document.network, self.document.trace
         L = net.depth
         self.title.setText(f"Unit {i + 1} of layer {k}")
-        self.pages.setCurrentIndex(2)
+        self._page(2)
         values = names.neuron_values(trace, k, i)
         quantity = {"a": f"a{k}", "h": "yhat" if k == L else f"h{k}", "grad_a": f"grad_a{k}", "grad_h": f"grad_h{k}"}
         shown = {"a": values.get("a"), "h": values.get("yhat", values.get("h")),
@@ -266,7 +294,7 @@ class Inspector(QWidget):
         net, trace = self.document.network, self.document.trace
         weight = names.weight_name(k, i, j)
         self.title.setText(f"Weight {weight}")
-        self.pages.setCurrentIndex(3)
+        self._page(3)
         self.weight_spin.setValue(float(net.W(k)[i, j]))
         self.grad_w_name.setText(Element(f"grad_W{k}", (i + 1, j + 1)).text())
         if trace is None:

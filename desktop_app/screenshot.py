@@ -34,6 +34,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="train this many epochs first, so the plots show curves")
     parser.add_argument("--step", metavar="QUANTITY",
                         help="show the step player right after the step computing QUANTITY (a1, grad_W2 …)")
+    parser.add_argument("--select", metavar="ELEMENT",
+                        help="select a neuron, weight or bias, e.g. h2[1] or W2[1,3] (with --step: its element view)")
+    parser.add_argument("--quiz", action="store_true",
+                        help="with --step: pose the check-yourself question of the next step")
+    parser.add_argument("--answer", metavar="TEXT", help="with --quiz: type this answer and press Check")
     parser.add_argument("--welcome", action="store_true", help="show the start screen")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
 
@@ -47,7 +52,8 @@ def _settle(app, seconds: float = 0.3) -> None:
 
 def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900), *,
                     dataset: str | None = None, train_epochs: int = 0, safe_mode: bool = False,
-                    step: str | None = None, welcome: bool = False) -> Path:
+                    step: str | None = None, welcome: bool = False, select: str | None = None,
+                    quiz: bool = False, answer: str | None = None) -> Path:
     """Build the window with ``file`` offscreen, show values, optionally train, grab it to ``output``."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
     from core.io.network_file import example_arrays, load_network
@@ -71,13 +77,19 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
         if session is not None:
             session.run_epochs_here(train_epochs)
             panel.tick(boundary=True)
-    if step is None:
+    if step is None and select is None:
         _select_something(window)
     _settle(app)
     window.view.zoom_to_fit()
     _settle(app, 0.2)
     if step is not None:
         _show_step(window, step)
+    if select is not None:
+        from .canvas.selection import selection_of
+
+        window.view.scene().select(selection_of(select, window.document.network.sizes))
+    if quiz:
+        _pose_question(window, answer)
     if welcome:
         window.show_welcome()
     _settle(app, 0.2)
@@ -93,6 +105,11 @@ def _show_step(window, quantity: str) -> None:
     """Raise the step player at ``quantity``, with the pulse frozen half-way along the edges."""
     window.steps_dock.show()
     window.steps_dock.raise_()
+    from PySide6.QtCore import Qt
+
+    # room for the formula panel: half the width, a third of the height
+    window.resizeDocks([window.steps_dock], [window.width() // 2], Qt.Orientation.Horizontal)
+    window.resizeDocks([window.steps_dock], [window.height() * 2 // 5], Qt.Orientation.Vertical)
     try:
         window.steps.seek_quantity(quantity)
     except KeyError:
@@ -102,6 +119,16 @@ def _show_step(window, quantity: str) -> None:
     if animation.state() == animation.State.Running:
         animation.pause()
         animation.setCurrentTime(animation.duration() // 2)
+
+
+def _pose_question(window, answer: str | None) -> None:
+    """Turn Check yourself on and ask about the next step (and answer it, if given)."""
+    panel = window.steps
+    panel.quiz_toggle.setChecked(True)
+    panel.step_forward()
+    if answer is not None:
+        panel.quiz.answer.setText(answer)
+        panel.quiz.check()
 
 
 def _select_something(window) -> None:
@@ -118,6 +145,6 @@ def _select_something(window) -> None:
 def run(args: argparse.Namespace) -> int:
     path = take_screenshot(args.file, args.output, args.size, dataset=args.dataset,
                            train_epochs=args.train, safe_mode=args.safe_mode, step=args.step,
-                           welcome=args.welcome)
+                           welcome=args.welcome, select=args.select, quiz=args.quiz, answer=args.answer)
     print(path)
     return 0

@@ -1,4 +1,4 @@
-"""The element view beside the formula panel, and the colour legend of the step-through.
+"""The element view beside the formula panel.
 
 Selecting a neuron, a weight or a bias on the canvas during a step expands that step's
 vector equation into one scalar equation with the numbers
@@ -7,13 +7,12 @@ vector equation into one scalar equation with the numbers
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.stepthrough.elements import ElementView, NotAnElement, element_view
+from core.stepthrough.explain import Term
 
-from ..canvas.edges import HIGHLIGHT
-from ..canvas.step_overlay import READ, WRITE
-from .typeset import formula_pixmap
+from .equation_view import EquationView
 
 HINT = "Select a neuron or a weight on the canvas to see this step for that one element."
 
@@ -26,6 +25,18 @@ def _label(parent) -> QLabel:
     return label
 
 
+def _sides(latex: str) -> list[Term]:
+    """An equation as terms split before each top-level "=", so it wraps there."""
+    parts, depth, start = [], 0, 0
+    for at, ch in enumerate(latex):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "=" and depth == 0 and at > 0:
+            parts.append(latex[start:at])
+            start = at
+    parts.append(latex[start:])
+    return [Term(part) for part in parts if part.strip()]
+
+
 class ElementPanel(QWidget):
     """Shows the element view of the current step for the canvas selection."""
 
@@ -34,21 +45,20 @@ class ElementPanel(QWidget):
         self.view: ElementView | None = None
         self.title = _label(self)
         self.title.setStyleSheet("color: #455a64; font-weight: bold;")
-        self.symbolic = QLabel(self)
-        self.numbers = QLabel(self)
+        self.equations = EquationView(self)  # the scalar equation, then the same with the numbers
         self.note = _label(self)
         self.note.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
-        for widget in (self.title, self.symbolic, self.numbers, self.note):
+        for widget in (self.title, self.equations, self.note):
             layout.addWidget(widget)
 
     def show_element(self, step, trace, selection, lr: float) -> None:
         """Expand ``step`` at the canvas ``selection`` (a Selection, or None)."""
         self.view = None
-        for label in (self.symbolic, self.numbers):
-            label.clear()
+        self.equations.clear()
         self.note.clear()
+        self.note.hide()
         if step is None or trace is None:
             self.hide()
             return
@@ -63,32 +73,7 @@ class ElementPanel(QWidget):
             self.title.setText(f"Element view: {exc}.")
             return
         self.title.setText(f"Element view: {self.view.element.text()}  ({self.view.element})")
-        for label, latex in ((self.symbolic, self.view.symbolic), (self.numbers, self.view.numbers)):
-            pixmap = formula_pixmap(latex, dpi=115)
-            if pixmap is None:
-                label.setText(latex)
-            else:
-                label.setPixmap(pixmap)
-            label.setToolTip(self.view.text())
+        self.equations.set_lines([_sides(self.view.symbolic), _sides(self.view.numbers)])
+        self.equations.setToolTip(self.view.text())
         self.note.setText(self.view.note)
         self.note.setVisible(bool(self.view.note))
-
-
-def legend(parent=None) -> QWidget:
-    """teal = read, magenta = written, the selection ring's own colour."""
-    box = QWidget(parent)
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(4)
-    for colour, text in ((READ, "read"), (WRITE, "written"), (HIGHLIGHT, "selected")):
-        dot = QLabel("●", box)
-        dot.setTextFormat(Qt.TextFormat.PlainText)
-        dot.setStyleSheet(f"color: {colour.name()}; font-size: 14px;")
-        word = QLabel(text, box)
-        word.setTextFormat(Qt.TextFormat.PlainText)
-        word.setToolTip({"read": "rings and glows in this colour: what the step reads",
-                         "written": "what the step writes", "selected": "the selection (element view)"}[text])
-        row.addWidget(dot)
-        row.addWidget(word)
-        row.addSpacing(6)
-    return box

@@ -100,6 +100,8 @@ class EquationView(QWidget):
 
         for term in line:
             if not term.is_value:
+                if term.latex.lstrip().startswith("="):
+                    flush()  # a line may wrap before an "="
                 latex += term.latex
                 continue
             flush()

@@ -37,7 +37,7 @@ from core.stepthrough.steps import Step
 
 from ..app_state import AppState
 from ..plain_text import plain_label
-from .element_panel import ElementPanel, legend
+from .element_panel import ElementPanel
 from .equation_view import EquationView
 from .quiz_box import QuizBox
 from .typeset import formula_pixmap
@@ -154,15 +154,15 @@ class StepPanel(QWidget):
         card_layout.addWidget(self.formula)
         card_layout.addWidget(self.hint)
         card_layout.addWidget(self.numbers)
-        card_layout.addWidget(self.meaning)
         card_layout.addWidget(self.element)
+        card_layout.addWidget(self.meaning)
         card_layout.addStretch(1)
         self.scroll = QScrollArea(self)  # a small window scrolls the card instead of cutting it
         self.scroll.setWidget(card)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
-        self.legend = legend(self)
-        controls.addWidget(self.legend)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # equations wrap instead
+        self.formula.setMinimumWidth(1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -203,6 +203,8 @@ class StepPanel(QWidget):
         view = self.current_view() if self.player is not None else None
         self.element.show_element(view.step if view else None, self.player.trace if self.player else None,
                                   selection, self.lr.value())
+        if self.element.view is not None:
+            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.element, 0, 0))
 
     def rebuild(self, keep_position: bool = True) -> None:
         """A new player from the document's trace (after an edit, a new example, a new η)."""

@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsLineItem,
     QGraphicsSimpleTextItem,
+    QHBoxLayout,
+    QLabel,
+    QWidget,
 )
 
 from core.stepthrough.numbers import number
 
 from . import names
+from .edges import HIGHLIGHT
 from .layout import NEURON_RADIUS
 
 READ = QColor("#00897b")
@@ -252,3 +256,27 @@ class StepOverlay(QObject):
             if data and data[0] == kind and data[-1] == colour.name() and item.scene() is self.scene:
                 found.add(tuple(data[1:-1]))
         return found
+
+
+def legend(parent=None) -> QWidget:
+    """teal = read, magenta = written, the selection ring's own colour."""
+    box = QWidget(parent)
+    box.setObjectName("stepLegend")
+    box.setStyleSheet("#stepLegend { background: rgba(255, 255, 255, 225); border: 1px solid #ddd;"
+                      " border-radius: 4px; }")
+    row = QHBoxLayout(box)
+    row.setContentsMargins(6, 2, 6, 2)
+    row.setSpacing(4)
+    for colour, text in ((READ, "read"), (WRITE, "written"), (HIGHLIGHT, "selected")):
+        dot = QLabel("●", box)
+        dot.setTextFormat(Qt.TextFormat.PlainText)
+        dot.setStyleSheet(f"color: {colour.name()}; font-size: 14px;")
+        word = QLabel(text, box)
+        word.setTextFormat(Qt.TextFormat.PlainText)
+        word.setToolTip({"read": "rings and glows in this colour: what the step reads",
+                         "written": "what the step writes", "selected": "the selection (element view)"}[text])
+        row.addWidget(dot)
+        row.addWidget(word)
+        row.addSpacing(6)
+    box.adjustSize()
+    return box

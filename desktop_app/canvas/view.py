@@ -14,7 +14,7 @@ from .drops import DropPlan, plan_drop
 from .editing import SceneEditing
 from .layout import insertion_x
 from .scene import NetworkScene
-from .step_overlay import StepOverlay
+from .step_overlay import StepOverlay, legend
 
 MESSAGE_MS = 2200
 MIN_SCALE, MAX_SCALE = 0.1, 4.0
@@ -68,6 +68,9 @@ class NetworkView(QGraphicsView):
             "QLabel { background: rgba(211, 47, 47, 225); color: white; padding: 6px 12px;"
             " border-radius: 6px; font-weight: bold; }")
         self._overlay.hide()
+        self.legend = legend(self.viewport())  # shown while a step is stepped through
+        self.legend.move(8, 8)
+        self.legend.hide()
         self._message = ""
         self._message_timer = QTimer(self, singleShot=True, interval=MESSAGE_MS)
         self._message_timer.timeout.connect(self._hide_message)
@@ -91,6 +94,11 @@ class NetworkView(QGraphicsView):
     def show_step(self, step_view) -> None:
         """Highlight what an animation step reads and writes (None: back to normal)."""
         self.step_overlay.show(step_view)
+        if step_view is not None:
+            self.legend.adjustSize()
+            self.legend.move(8, 8)
+            self.legend.raise_()
+        self.legend.setVisible(step_view is not None)
 
     def zoom_to_fit(self) -> None:
         """Fit the whole network into the view (never magnified beyond 1.25×)."""

@@ -125,7 +125,8 @@ def test_the_element_view_expands_the_step_for_the_selected_neuron(qtbot, textbo
     assert element.isVisible() and element.view is not None
     assert str(element.view.element) == "grad_h2[1]"
     assert element.view.text().splitlines()[1] == "∂L/∂h₂,₁ = (−0.3554)(0.3) + (0.3554)(−0.5) = −0.2843"
-    assert not element.numbers.pixmap().isNull(), "typeset, like the formula panel"
+    assert element.equations.pieces and all(p.pixmap is not None for line in element.equations.pieces
+                                            for p in line), "typeset, like the formula panel"
     view.scene_.select(Selection("neuron", 1, 0))  # not what this step writes
     assert element.view is None and "layer 2" in element.title.text()
     panel.seek_quantity("grad_a3")  # the softmax-CE derivation for one output
@@ -141,8 +142,12 @@ def test_legend_and_selection_colours_differ(qtbot, textbook, host):
     network, extras = textbook
     document, view, panel, inspector = rig(qtbot, network, host, example_arrays(extras))
     assert len({READ.name(), WRITE.name(), HIGHLIGHT.name()}) == 3
-    texts = [w.text() for w in panel.legend.findChildren(type(panel.hint))]
+    panel.seek_quantity("a1")
+    assert view.legend.isVisible(), "the canvas says what teal and magenta mean while stepping"
+    texts = [w.text() for w in view.legend.findChildren(type(panel.hint))]
     assert "read" in texts and "written" in texts and "selected" in texts
+    panel.hide()
+    assert not view.legend.isVisible()
 
 
 @pytest.fixture
