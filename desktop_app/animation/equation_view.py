@@ -128,15 +128,17 @@ class EquationView(QWidget):
         width = max(200.0, float(self.width()) - 4)
         placed, y = [], 2.0
         for line in self.pieces:
-            rows, row, x = [], [], 0.0
+            rows, row = [], []
             for piece in line:
-                if row and x + piece.width > width and (piece.breakable or x > width):
-                    rows.append(row)
-                    row, x = [], 24.0  # a continued line is indented
-                row.append((piece, x))
-                x += piece.width + GAP
+                row.append(piece)
+                if self._extent(row) > width and len(row) > 1:
+                    # wrap before the last "=" of the row that leaves something on it
+                    cut = max((n for n, p in enumerate(row) if p.breakable and n > 0), default=len(row) - 1)
+                    rows.append(row[:cut])
+                    row = row[cut:]
             if row:
                 rows.append(row)
+            rows = [self._placed_row(r, 0.0 if n == 0 else 24.0) for n, r in enumerate(rows)]  # continued: indented
             for row in rows:
                 height = max(p.height for p, _ in row)
                 for piece, x in row:
@@ -145,6 +147,18 @@ class EquationView(QWidget):
         self._placed, self._height = placed, y
         self.setMinimumHeight(int(y) + 2 if self.pieces else 0)
         self.updateGeometry()
+
+    @staticmethod
+    def _extent(row: list[Piece]) -> float:
+        return 24.0 + sum(p.width + GAP for p in row)
+
+    @staticmethod
+    def _placed_row(row: list[Piece], indent: float) -> list[tuple[Piece, float]]:
+        placed, x = [], indent
+        for piece in row:
+            placed.append((piece, x))
+            x += piece.width + GAP
+        return placed
 
     def sizeHint(self) -> QSize:
         return QSize(400, int(self._height) + 2)

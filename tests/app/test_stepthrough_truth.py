@@ -187,3 +187,31 @@ def test_check_yourself_fits_the_window(qtbot, make_window, host, size):
     assert scroll.widget().width() <= scroll.viewport().width() + 1, "no horizontal cut"
 
 
+
+
+def test_equations_wrap_before_an_equals_sign_instead_of_running_off(qtbot, textbook, host):
+    network, extras = textbook
+    document, view, panel, inspector = rig(qtbot, network, host, example_arrays(extras))
+    panel.resize(520, 400)
+    panel.seek_quantity("W2")  # W_2 ← W_2 - η ∇W_2 = …, b_2 ← …: three matrices in a row
+    numbers = panel.numbers
+    qtbot.waitUntil(lambda: numbers.width() > 0)
+    assert len(numbers.lines) == 2, "the update shows the bias numbers too"
+    assert numbers.text().splitlines()[1].startswith("b₂ ← [0, 0, 0] − 0.1 [-0.2396, 0.0334, -0.0303] = ")
+    for piece, at in numbers._placed:
+        assert at.x() + piece.width <= numbers.width() or piece.width > numbers.width() - 30, piece
+    rows = {round(at.y()) for _, at in numbers._placed}
+    assert len(rows) >= 3, "the W line wrapped"
+
+
+def test_a_lesson_names_an_element_and_the_canvas_selects_it(qtbot, textbook, host):
+    from desktop_app.canvas.selection import selection_of
+
+    sizes = [3, 3, 3, 2]
+    assert selection_of("W2[1,3]", sizes) == Selection("weight", 2, 0, 2)
+    assert selection_of("grad_h2[1]", sizes) == Selection("neuron", 2, 0)
+    assert selection_of("yhat[2]", sizes) == Selection("neuron", 3, 1)
+    assert selection_of("b1[3]", sizes) == Selection("bias", 1, 2)
+    for bad in ("W2[4,1]", "h5[1]", "loss", "W2[1]", "gprime1[1]"):
+        with pytest.raises(ValueError):
+            selection_of(bad, sizes)

@@ -73,3 +73,14 @@ def test_one_command_tree_lists_every_command_and_implies_open(capsys):
         cli.main(["screenshot", "--help"])
     assert done.value.code == 0
     assert "usage: backprop-studio screenshot" in capsys.readouterr().out
+
+
+def test_screenshot_of_an_element_view_and_a_question(tmp_path):
+    out = tmp_path / "element.png"
+    result = run(["screenshot", "-o", str(out), "--step", "grad_h2", "--select", "h2[1]", "--quiz",
+                  "--answer", "0.2"], dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = run(["screenshot", "-o", str(tmp_path / "x.png"), "--step", "grad_h2", "--select", "W9[1,1]"],
+              dict(os.environ))
+    assert bad.returncode != 0 and "W9[1,1]" in bad.stderr and "Traceback" not in bad.stderr
