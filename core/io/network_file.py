@@ -5,13 +5,12 @@ import json
 import math
 import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from core.engine.network import Network, NetworkError
+from core.io.atomic import write_atomic
 from core.io.reading import MAX_FILE_BYTES, UnreadableFile, read_capped
 
 FORMAT_NAME = "backprop-studio-network"
@@ -47,27 +46,7 @@ def network_to_dict(network: Network, *, example: dict | None = None, metadata: 
 
 def save_network(network: Network, path: str | os.PathLike, **extra: Any) -> None:
     """Write the network atomically: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    if not path.name or path.is_dir():
-        raise FileFormatError(f"{str(path) or 'an empty name'!s}: not a file name to save to")
-    text = dumps(network_to_dict(network, **extra))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    except OSError as exc:
-        raise FileFormatError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    try:
-        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; keep the usual (or the old) mode
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise FileFormatError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, dumps(network_to_dict(network, **extra)), FileFormatError)
 
 
 # A list of numbers as json.dumps(indent=1) writes it: "[" then a newline. A string value
@@ -79,16 +58,6 @@ def dumps(data: dict) -> str:
     """JSON with one line per vector (a matrix reads row by row)."""
     text = json.dumps(data, indent=1, allow_nan=False)
     return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text) + "\n"
-
-
-def _file_mode(path: Path) -> int:
-    """The existing file's mode, else 0666 less the process umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _require(mapping: dict, key: str, kind: type | tuple, where: str) -> Any:
@@ -196,7 +165,11 @@ def load_network(path: str | os.PathLike) -> tuple[Network, dict]:
         raw = read_capped(path, MAX_FILE_BYTES, "network file")
     except UnreadableFile as exc:
         raise FileFormatError(str(exc)) from None
-    data = parse_json(raw, path)
+    return network_from_file_data(parse_json(raw, path), path)
+
+
+def network_from_file_data(data: Any, path: str | os.PathLike) -> tuple[Network, dict]:
+    """:func:`network_from_dict` for the parsed content of the file ``path`` (named in any error)."""
     try:
         return network_from_dict(data)
     except FileFormatError as exc:
