@@ -17,7 +17,7 @@ import numpy as np
 
 from core.plugin_host.registry import Activation, DatasetSpec, Loss, Optimizer
 
-TEXT_FIELDS = ("formula", "derivative_formula", "output_formula", "gradient_formula", "description")
+TEXT_FIELDS = ("formula", "derivative_formula", "output_formula", "gradient_formula", "description", "numpy_source")
 PROBE_SHAPES = ((1, 1), (5,), (16, 7))  # a batch of one, a vector, a wide batch
 CURVE_INTERVAL = (-4.0, 4.0)
 CURVE_POINTS = 161

@@ -23,6 +23,9 @@ class Activation:
     # optional addition to the contract of DESIGN.md (docs/plugins.md): g'(a) computed from
     # h = g(a) (1 - h² for tanh), so the backward pass need not evaluate g again
     derivative_from_output: Callable[[np.ndarray], np.ndarray] | None = None
+    # optional addition to the contract of DESIGN.md (docs/plugins.md): NumPy source defining
+    # g(a) and g_prime(a), written into the standalone script of `export --script`
+    numpy_source: str = ""
     plugin: str = ""
     # filled by validation: None when the checks passed, else why it is flagged
     problem: str | None = None
@@ -52,6 +55,8 @@ class Loss:
     output_element_formula: str = ""  # ŷ_i in LaTeX, with the index i
     gradient_element_formula: str = ""  # ∂L/∂a_{L,i} in LaTeX; its last side in y_i and \hat{y}_i
     gradient_element_note: str = ""  # one line on how the element formula is derived
+    # NumPy source defining output, value, gradient (and value_from_logits): `export --script`
+    numpy_source: str = ""
     plugin: str = ""
     problem: str | None = None
 
