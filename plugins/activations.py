@@ -417,6 +417,84 @@ _FROM_OUTPUT = {
 }
 
 
+# The NumPy source of g and g' for the standalone script of `backprop-studio export --script`
+# (the optional numpy_source of docs/plugins.md): written to be read, computing the same
+# numbers as the functions above (the export checks that it does).
+_NUMPY_SOURCE = {
+    "sigmoid": """\
+def g(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))  # g(a) = 1 / (1 + e^-a), written with tanh: no overflow
+
+
+def g_prime(a):
+    s = g(a)
+    return s * (1.0 - s)  # g'(a) = g(a) (1 - g(a))
+""",
+    "tanh": """\
+def g(a):
+    return np.tanh(a)  # g(a) = tanh(a)
+
+
+def g_prime(a):
+    return 1.0 - np.tanh(a) ** 2  # g'(a) = 1 - tanh²(a)
+""",
+    "relu": """\
+def g(a):
+    return np.maximum(a, 0.0)  # g(a) = max(0, a)
+
+
+def g_prime(a):
+    return np.where(a > 0, 1.0, 0.0)  # g'(a) = 1 if a > 0 else 0
+""",
+    "leaky_relu": """\
+def g(a):
+    return np.where(a > 0, a, 0.01 * a)  # g(a) = a if a > 0 else 0.01 a
+
+
+def g_prime(a):
+    return np.where(a > 0, 1.0, 0.01)  # g'(a) = 1 if a > 0 else 0.01
+""",
+    "linear": """\
+def g(a):
+    return a.copy()  # g(a) = a
+
+
+def g_prime(a):
+    return np.ones_like(a)  # g'(a) = 1
+""",
+    "softplus": """\
+def g(a):
+    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))  # g(a) = log(1 + e^a), without overflow
+
+
+def g_prime(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))  # g'(a) = 1 / (1 + e^-a), the sigmoid
+""",
+    "elu": """\
+def g(a):
+    return np.where(a > 0, a, np.expm1(np.minimum(a, 0.0)))  # g(a) = a if a > 0 else e^a - 1
+
+
+def g_prime(a):
+    return np.where(a > 0, 1.0, np.exp(np.minimum(a, 0.0)))  # g'(a) = 1 if a > 0 else e^a
+""",
+    "gelu": """\
+C = np.sqrt(2.0 / np.pi)
+
+
+def g(a):
+    t = np.tanh(C * (a + 0.044715 * a ** 3))
+    return 0.5 * a * (1.0 + t)  # g(a) = a/2 (1 + tanh(√(2/π) (a + 0.044715 a³)))
+
+
+def g_prime(a):
+    t = np.tanh(C * (a + 0.044715 * a ** 3))
+    # g'(a) = (1 + t)/2 + a/2 (1 - t²) √(2/π) (1 + 3 · 0.044715 a²)
+    return 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * C * (1.0 + 3 * 0.044715 * a ** 2)
+""",
+}
+
+
 @hookimpl
 def register_activations(register):
     """Register the built-in activations.
@@ -426,7 +504,8 @@ def register_activations(register):
     register : callable
         Called once per activation with the keywords ``name``, ``fn``,
         ``derivative``, ``formula``, ``description`` and ``derivative_formula``,
-        and ``derivative_from_output`` where g'(a) is cheaper from h = g(a).
+        ``derivative_from_output`` where g'(a) is cheaper from h = g(a), and
+        ``numpy_source`` (g and g' for the standalone script).
     """
     for name, fn, derivative, formula, derivative_formula, description in _BUILTINS:
         register(
@@ -436,5 +515,6 @@ def register_activations(register):
             formula=formula,
             description=description,
             derivative_formula=derivative_formula,
+            numpy_source=_NUMPY_SOURCE[name],
             **({"derivative_from_output": _FROM_OUTPUT[name]} if name in _FROM_OUTPUT else {}),
         )
