@@ -303,6 +303,67 @@ _BUILTINS = (
 )
 
 
+# The NumPy source of O, the loss and its gradient for the standalone script of
+# `backprop-studio export --script` (the optional numpy_source of docs/plugins.md): written to
+# be read, computing the same numbers as the functions above (the export checks that it does).
+_NUMPY_SOURCE = {
+    "softmax_cross_entropy": """\
+TINY = np.finfo(float).tiny  # the smallest normal float: log ŷ is floored there
+
+
+def output(a_L):
+    e = np.exp(a_L - a_L.max(axis=1, keepdims=True))  # shifted by the largest: exp never overflows
+    return e / e.sum(axis=1, keepdims=True)  # ŷ_i = e^{a_i} / Σ_j e^{a_j}
+
+
+def value(y, y_hat):
+    return -np.sum(y * np.log(np.maximum(y_hat, TINY)), axis=1)  # L = -Σ_i y_i log ŷ_i (ŷ floored: no log 0)
+
+
+def value_from_logits(y, a_L):
+    shifted = a_L - a_L.max(axis=1, keepdims=True)
+    # L = -Σ_i y_i log ŷ_i = log Σ_j e^{a_j} - Σ_i y_i a_i  (exact even where ŷ_i rounds to 0)
+    return np.log(np.exp(shifted).sum(axis=1)) - np.sum(y * shifted, axis=1)
+
+
+def gradient(y, y_hat, a_L):
+    return -(y - y_hat)  # ∇a_L = -(y - ŷ)
+""",
+    "squared_error": """\
+def output(a_L):
+    return a_L.copy()  # ŷ = a_L
+
+
+def value(y, y_hat):
+    return np.sum((y - y_hat) ** 2, axis=1)  # L = Σ_i (y_i - ŷ_i)²
+
+
+def gradient(y, y_hat, a_L):
+    return -2.0 * (y - y_hat)  # ∇a_L = -2(y - ŷ)
+""",
+    "binary_cross_entropy": """\
+TINY = np.finfo(float).tiny  # the smallest normal float: log ŷ is floored there
+
+
+def output(a_L):
+    return 0.5 * (1.0 + np.tanh(0.5 * a_L))  # ŷ = σ(a_L) = 1 / (1 + e^-a_L), without overflow
+
+
+def value(y, y_hat):
+    p, q = np.maximum(y_hat, TINY), np.maximum(1.0 - y_hat, TINY)  # no log 0
+    return -np.sum(y * np.log(p) + (1.0 - y) * np.log(q), axis=1)  # L = -Σ_i [y_i log ŷ_i + (1-y_i) log(1-ŷ_i)]
+
+
+def value_from_logits(y, a_L):
+    return np.sum(np.logaddexp(0.0, a_L) - y * a_L, axis=1)  # the same L, exact: Σ_i [log(1 + e^{a_i}) - y_i a_i]
+
+
+def gradient(y, y_hat, a_L):
+    return -(y - y_hat)  # ∇a_L = -(y - ŷ)
+""",
+}
+
+
 @hookimpl
 def register_losses(register):
     """Register the built-in losses.
@@ -311,9 +372,9 @@ def register_losses(register):
     ----------
     register : callable
         Called once per loss as ``register(name, output, value, gradient, *,
-        formula, description, output_formula, gradient_formula)``.
+        formula, description, output_formula, gradient_formula, numpy_source)``.
     """
     for entry in _BUILTINS:
         logits = _LOGITS.get(entry["name"])
         extra = {"value_from_logits": logits[0], "validate_target": logits[1]} if logits else {}
-        register(**entry, **extra)
+        register(**entry, **extra, numpy_source=_NUMPY_SOURCE[entry["name"]])
