@@ -1,0 +1,103 @@
+"""Following a lesson without the GUI: pages, answers, remembered progress and the summary handed in."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from core.lesson.lesson_file import new_lesson
+from core.lesson.model import Page, PageState
+from core.lesson.progress import load_progress, progress_path
+from core.lesson.questions import ChoiceQuestion, NumberQuestion, QuantityRef, SignsQuestion
+from core.lesson.session import LessonSession
+from core.lesson.summary import CSV_COLUMNS, save_summary, summary_csv
+
+
+@pytest.fixture
+def lesson(textbook):
+    network, extras = textbook
+    lesson = new_lesson(network, extras, "Three pages")
+    lesson.pages += [
+        Page("Loss", "", PageState(step="loss"), NumberQuestion(prompt="L?", answer=QuantityRef("loss"))),
+        Page("Reading", "No question here."),
+        Page("Signs", "", PageState(step="grad_h2"), SignsQuestion(prompt="signs of ∇h_2", quantity="grad_h2")),
+        Page("Formula", "", question=ChoiceQuestion(prompt="=SUM(A1)", options=["=1+1", "@me"], answer=1)),
+    ]
+    return lesson
+
+
+def test_a_learner_moves_answers_and_the_progress_is_remembered(lesson, registry):
+    session = LessonSession(lesson, registry)
+    assert session.index == 0 and not session.solved()
+    assert not session.answer("0.43").correct  # the notes' rounding: outside ±0.0005
+    assert session.answer("0.4391").correct
+    session.next()
+    session.next()
+    assert not session.answer("+ + -").correct
+    session.back()
+    assert session.index == 1
+    again = LessonSession(lesson, registry)  # the app was closed and opened again
+    assert again.index == 1 and again.solved(0) and not again.solved(2)
+    assert [a.given for a in again.progress.attempts[0]] == ["0.43", "0.4391"]
+    assert progress_path(lesson.id).is_file()
+
+
+def test_progress_files_from_anyone_never_stop_a_lesson(lesson, registry):
+    session = LessonSession(lesson, registry)
+    session.answer("0.4391")
+    path = progress_path(lesson.id)
+    for junk in ("{not json", json.dumps([1, 2]), json.dumps({"format": "x"}),
+                 json.dumps({"format": "backprop-studio-lesson-progress", "lesson": lesson.id, "page": 999,
+                             "attempts": {"0": [{"given": 5, "correct": "yes"}], "77": [], "x": None},
+                             "visited": ["a", -1, 2]})):
+        path.write_text(junk)
+        progress = load_progress(lesson.id, len(lesson.pages))
+        assert progress.page == 0 and progress.attempts == {} and progress.visited <= {2}
+
+
+def test_the_id_in_a_file_is_never_a_path(lesson):
+    lesson.id = "../../../../etc/passwd"
+    path = progress_path(lesson.id)
+    assert path.parent.name == "lesson-progress" and ".." not in path.name
+
+
+def test_the_summary_lists_every_question_with_the_answers_given(lesson, registry, tmp_path):
+    session = LessonSession(lesson, registry, remember=False)
+    session.answer("0.5")
+    session.answer("0.4391")
+    session.go(2)
+    session.answer("- + -")
+    session.go(3)
+    session.answer("2")
+    assert session.reveal() == "1. =1+1"
+    summary = session.summary()
+    assert summary["lesson"]["title"] == "Three pages"
+    assert summary["score"] == {"questions": 3, "correct": 2, "first_try": 1}
+    rows = {row["page"]: row for row in summary["questions"]}
+    assert set(rows) == {1, 3, 4}  # the reading page asks nothing
+    assert rows[1]["answers"] == ["0.5", "0.4391"] and rows[1]["correct"] and not rows[1]["first_try"]
+    assert rows[1]["expected"] == "L = 0.4391"
+    assert rows[3]["first_try"] and rows[3]["expected"] == "signs of ∇h₂: - + -"
+    assert not rows[4]["correct"] and rows[4]["revealed"]
+
+    save_summary(summary, tmp_path / "summary.json")
+    assert json.loads((tmp_path / "summary.json").read_text())["score"]["correct"] == 2
+    save_summary(summary, tmp_path / "summary.csv")
+    table = list(csv.reader(io.StringIO((tmp_path / "summary.csv").read_text())))
+    assert tuple(table[0]) == CSV_COLUMNS and len(table) == 4
+    by_page = {row[0]: dict(zip(CSV_COLUMNS, row)) for row in table[1:]}
+    assert by_page["1"]["first_answer"] == "0.5" and by_page["1"]["last_answer"] == "0.4391"
+    assert by_page["1"]["correct"] == "yes" and by_page["1"]["first_try"] == "no"
+    # text from the lesson or the learner that a spreadsheet would run is quoted; numbers stay numbers
+    assert by_page["4"]["prompt"] == "'=SUM(A1)" and by_page["4"]["expected"] == "1. =1+1"
+    assert by_page["3"]["first_answer"] == "'- + -"
+    assert "-0.5" in summary_csv({"questions": [{**rows[1], "answers": ["-0.5"]}]}).splitlines()[1].split(",")
+
+
+def test_a_lesson_whose_plugin_is_missing_still_opens_and_says_why(lesson, registry):
+    lesson.network.set_activation(1, "softsign")  # a third-party activation this host does not have
+    session = LessonSession(lesson, registry, remember=False)
+    assert session.trace_for(0) is None and "softsign" in session.trace_error
+    assert "could not be traced" in session.expected(0)
