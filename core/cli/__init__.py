@@ -1,4 +1,4 @@
-"""The Qt-free commands of `backprop-studio`: new, trace, train and plugins.
+"""The Qt-free commands of `backprop-studio`: new, trace, train, plugins, lesson and export.
 
 Each command is a module with one :class:`~core.cli.base.Command`; :mod:`core.cli.parser`
 joins them in one argparse tree. desktop_app.cli adds ``open`` and ``screenshot`` to the

@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from core.cli import new, plugins, trace, train
+from core.cli import export, lesson, new, plugins, trace, train
 from core.cli.base import PROG, Command
 
-CORE_COMMANDS: tuple[Command, ...] = (new.COMMAND, trace.COMMAND, train.COMMAND, plugins.COMMAND)
+CORE_COMMANDS: tuple[Command, ...] = (new.COMMAND, trace.COMMAND, train.COMMAND, plugins.COMMAND, lesson.COMMAND,
+                                      export.COMMAND)
 
 
 def build_parser(commands: Sequence[Command] = CORE_COMMANDS, *, epilog: str = "") -> argparse.ArgumentParser:
