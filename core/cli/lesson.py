@@ -13,8 +13,9 @@ from core.cli.base import Command, CommandError, add_safe_mode, check_names, emi
 from core.lesson.lesson_file import load_lesson
 from core.lesson.markdown import math_spans
 from core.lesson.model import Lesson
-from core.lesson.quantities import display_name
+from core.lesson.quantities import END, START
 from core.lesson.session import LessonSession
+from core.stepthrough.notation import text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -46,8 +47,8 @@ def math_problems(lesson: Lesson) -> list[str]:
 
     parser = MathTextParser("path")
     problems = []
-    for where, text in marked_up_texts(lesson):
-        for latex in math_spans(text):
+    for where, marked_up in marked_up_texts(lesson):
+        for latex in math_spans(marked_up):
             try:
                 parser.parse(f"${latex}$")
             except (ValueError, RecursionError) as exc:
@@ -90,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"network {'-'.join(map(str, network['sizes']))}, activations {', '.join(network['activations'])}, "
               f"loss {network['loss']}")
         for page in result["pages"]:
-            step = f"  [step {display_name(page['step'])}]" if page["step"] else ""
+            where = page["step"]
+            step = f"  [step {where if where in (START, END) else text(where)}]" if where else ""
             print(f"{page['page']:3d}. {page['title']}{step}")
             if "question" in page:
                 question = page["question"]

@@ -12,16 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.engine.passes import Trace
-from core.lesson.quantities import display_name, value_of
-from core.lesson.questions import (
-    GOAL_METRICS,
-    ChoiceQuestion,
-    GoalQuestion,
-    NumberQuestion,
-    QuantityRef,
-    Question,
-    SignsQuestion,
-)
+from core.lesson.quantities import value_of
+from core.lesson.questions import GOAL_METRICS, ChoiceQuestion, GoalQuestion, NumberQuestion, Question, SignsQuestion
+from core.stepthrough.notation import Element, text
+from core.stepthrough.numbers import number
 
 ZERO = 5e-5  # |v| below this rounds to 0.0000: answering 0 or its sign both count
 MAX_ANSWER = 200  # characters of an answer kept
@@ -66,12 +60,6 @@ class GoalSnapshot:
         return max(0, len(self.sizes) - 2)
 
 
-def fmt(value: float) -> str:
-    """A number as the step-through shows it: 4 decimals, short when exact (0.3, -0.2843)."""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def parse_number(text: str) -> float | None:
     """A number typed by a person: −0.28, -0,28 (decimal comma), .5, 1e-3; None if it is not one."""
     cleaned = text.strip().replace("−", "-").replace("\u2009", "").replace(" ", "")
@@ -101,24 +89,24 @@ def sign_text(signs) -> str:
 def expected_number(question: NumberQuestion, trace: Trace | None) -> float:
     """The right answer: the number given, or the quantity's entry in ``trace``."""
     answer = question.answer
-    if not isinstance(answer, QuantityRef):
+    if not isinstance(answer, Element):
         return float(answer)
     if trace is None:
         raise ValueError("this question's answer is computed from the network, which could not be traced")
     value = value_of(trace, answer.quantity)
-    return float(value[tuple(i - 1 for i in answer.index)] if answer.index else value)
+    return float(value[answer.zero_based] if answer.index else value)
 
 
 def grade_number(question: NumberQuestion, given: str, trace: Trace | None) -> Verdict:
     expected = expected_number(question, trace)
-    what = question.answer.label() if isinstance(question.answer, QuantityRef) else "the value"
-    shown = f"{what} = {fmt(expected)}"
+    what = question.answer.text() if isinstance(question.answer, Element) else "the value"
+    shown = f"{what} = {number(expected)}"
     value = parse_number(given)
     if value is None:
         return Verdict(False, f"{given.strip()[:40]!r} is not a number (write it like -0.2843).", shown)
     if abs(value - expected) <= question.tolerance + 1e-12:
         return Verdict(True, f"Right: {shown}.", shown)
-    return Verdict(False, f"Not quite: {fmt(value)} is off by more than {question.tolerance:g}.", shown)
+    return Verdict(False, f"Not quite: {number(value)} is off by more than {question.tolerance:g}.", shown)
 
 
 def expected_signs(question: SignsQuestion, trace: Trace | None) -> np.ndarray:
@@ -130,7 +118,7 @@ def expected_signs(question: SignsQuestion, trace: Trace | None) -> np.ndarray:
 def grade_signs(question: SignsQuestion, given: str, trace: Trace | None) -> Verdict:
     values = expected_signs(question, trace)
     actual = [0 if abs(v) < ZERO else int(np.sign(v)) for v in values]
-    name = display_name(question.quantity)
+    name = text(question.quantity)
     shown = f"signs of {name}: {sign_text(actual)}"
     signs = parse_signs(given)
     if signs is None:

@@ -25,16 +25,17 @@ from core.io.reading import MAX_FILE_BYTES, UnreadableFile, read_capped
 from core.lesson import fields as f
 from core.lesson.fields import LessonFormatError
 from core.lesson.markdown import math_spans
-from core.lesson.model import ELEMENT_KINDS, LOCKS, NETWORK_MODES, PANELS, Element, Lesson, Page, PageState
-from core.lesson.quantities import END, START, step_quantities
+from core.lesson.model import LOCKS, NETWORK_MODES, PANELS, SELECTABLE, Lesson, Page, PageState
+from core.lesson.quantities import END, START, check_element, step_quantities
 from core.lesson.questions import (
     NumberQuestion,
-    QuantityRef,
     SignsQuestion,
     check_against,
+    element_from_text,
     question_from_dict,
     question_to_dict,
 )
+from core.stepthrough.notation import Element, split
 
 LESSON_FORMAT = "backprop-studio-lesson"
 LESSON_VERSION = 1
@@ -60,7 +61,7 @@ def _page_to_dict(page: Page) -> dict[str, Any]:
     if state.step is not None:
         out["step"] = state.step
     if state.element is not None:
-        out["element"] = {state.element.kind: state.element.indices()}
+        out["element"] = str(state.element)
     if state.epochs is not None:
         out["training"] = {"epochs": state.epochs}
     if state.panels is not None:
@@ -167,7 +168,7 @@ def page_from_dict(data: Any, where: str, network: Network, steps: set[str], has
         question = question_from_dict(data["question"], f"{where}, question")
         check_against(question, network, f"{where}, question")
         needs_numbers = isinstance(question, SignsQuestion) or (
-            isinstance(question, NumberQuestion) and isinstance(question.answer, QuantityRef))
+            isinstance(question, NumberQuestion) and isinstance(question.answer, Element))
         if needs_numbers and not has_example:
             raise LessonFormatError(f"{where}, question: its answer is computed from the network's example "
                                     "sample, but the network has no 'example' (input and target)")
@@ -197,7 +198,7 @@ def _state_from_dict(data: Any, where: str, network: Network, steps: set[str]) -
                                     f"(such as grad_h1); the network has no step {str(step)[:40]!r}")
         state.step = step
     if data.get("element") is not None:
-        state.element = _element(data["element"], f"{where}: 'element'", network)
+        state.element = _element(data, where, network)
     if data.get("training") is not None:
         training = f.obj(data["training"], f"{where}: 'training'")
         state.epochs = f.whole(training.get("epochs"), f"{where}: 'training' 'epochs'", maximum=MAX_EPOCHS)
@@ -210,20 +211,14 @@ def _state_from_dict(data: Any, where: str, network: Network, steps: set[str]) -
     return state
 
 
-def _element(data: Any, where: str, network: Network) -> Element:
-    data = f.obj(data, where)
-    if len(data) != 1 or next(iter(data)) not in ELEMENT_KINDS:
-        raise LessonFormatError(f"{where} must be {{\"neuron\": [k, i]}} or {{\"weight\": [k, i, j]}}")
-    kind, indices = next(iter(data.items()))
-    count = 2 if kind == "neuron" else 3
-    if not isinstance(indices, list) or len(indices) != count:
-        raise LessonFormatError(f"{where}: a {kind} is given by {count} whole numbers")
-    sizes = network.sizes
-    layer = f.whole(indices[0], f"{where}: the layer", minimum=0 if kind == "neuron" else 1, maximum=network.depth)
-    i = f.whole(indices[1], f"{where}: the unit", minimum=1, maximum=sizes[layer])
-    j = f.whole(indices[2], f"{where}: the unit of layer {layer - 1}", minimum=1,
-                maximum=sizes[layer - 1]) if kind == "weight" else 0
-    return Element(kind, layer, i, j)
+def _element(data: dict, where: str, network: Network) -> Element:
+    element = element_from_text(data, "element", where)
+    parts = split(element.quantity)
+    if element.quantity != "yhat" and (parts is None or parts[1] not in SELECTABLE):
+        raise LessonFormatError(f"{where}: 'element' must name a neuron, a weight or a bias, such as h1[3], "
+                                f"W1[3,1] or b2[1], not {str(element)[:60]!r}")
+    check_element(element, network, where)
+    return element
 
 
 def new_lesson(network: Network, extras: dict | None = None, title: str = "A new lesson") -> Lesson:

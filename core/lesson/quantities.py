@@ -14,6 +14,7 @@ import numpy as np
 
 from core.engine.network import Network
 from core.engine.passes import Trace
+from core.stepthrough.notation import Element, split
 from core.stepthrough.steps import all_steps, update_steps
 
 START, END = "start", "end"  # before the first step; after the last
@@ -47,6 +48,9 @@ def quantity_shape(network: Network, name: str) -> tuple[int, ...] | None:
     """The shape of quantity ``name`` for one sample (a vector is (n,)), or None if the network has none."""
     if not isinstance(name, str) or not _NAME.match(name):
         return None
+    parts = split(name)
+    if parts is not None and parts[2] < (0 if parts[1] == "h" else 1):  # W0 would wrap round to W_L
+        return None
     try:
         value = skeleton_trace(network).quantity(name)
     except (IndexError, KeyError, ValueError):
@@ -67,16 +71,13 @@ def value_of(trace: Trace, name: str) -> np.ndarray:
     return value
 
 
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+def check_element(element: Element, network: Network, where: str) -> None:
+    """Refuse an element the network does not have (the quantity, or an index out of its shape)."""
+    from core.lesson.fields import LessonFormatError
 
-
-def display_name(name: str) -> str:
-    """``grad_h2`` → ``∇h₂``, ``yhat`` → ``ŷ``: how a quantity is named in plain text."""
-    if name == "yhat":
-        return "ŷ"
-    if name == "loss":
-        return "L"
-    match = re.match(r"^(grad_)?([A-Za-z]+)(\d+)$", name)
-    if not match:
-        return name
-    return ("∇" if match.group(1) else "") + match.group(2) + match.group(3).translate(_SUBSCRIPTS)
+    shape = quantity_shape(network, element.quantity)
+    if shape is None:
+        raise LessonFormatError(f"{where}: the network has no quantity {element.quantity[:40]!r}")
+    if len(element.index) != len(shape) or any(i > n for i, n in zip(element.index, shape)):
+        expected = " × ".join(map(str, shape)) or "a single number, without an index"
+        raise LessonFormatError(f"{where}: {str(element)[:60]} does not fit {element.quantity} ({expected})")

@@ -3,15 +3,16 @@
 Four kinds (docs/file-format.md):
 
 - ``number``: one number within a tolerance. The answer is either a number the teacher
-  typed or, better, a quantity of the lesson's network (``{"quantity": "grad_h2",
-  "index": [1]}``) that the engine computes, so the expected value can never be a
+  typed or, better, an element of a quantity of the lesson's network (``"answer":
+  "grad_h2[1]"``) that the engine computes, so the expected value can never be a
   second, hand-copied number.
 - ``signs``: the sign (+, - or 0) of each unit of a vector quantity.
 - ``choice``: one of several options (``answer`` counts from 1).
 - ``goal``: a training goal checked live ("reach 90 % test accuracy on spiral with at
   most 6 hidden units").
 
-Indices count from 1, as in the notes (∇h_2[1] is the first unit).
+An element is named as in the rest of the app (core/stepthrough/notation.py): the quantity's
+trace name with indices from 1, ``grad_h2[1]`` (∂L/∂h_{2,1}) or ``W1[3,1]`` (W_{1,3,1}).
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from typing import Any
 from core.engine.network import Network
 from core.lesson import fields as f
 from core.lesson.fields import LessonFormatError
-from core.lesson.quantities import display_name, quantity_shape
+from core.lesson.quantities import check_element, quantity_shape
+from core.stepthrough.notation import Element
 
 KINDS = ("number", "signs", "choice", "goal")
 # goal metrics: accuracies must reach the target, losses get down to it
@@ -29,18 +31,6 @@ GOAL_METRICS = {"test_accuracy": "at least", "train_accuracy": "at least",
                 "test_loss": "at most", "train_loss": "at most"}
 DEFAULT_TOLERANCE = 5e-4  # an answer rounded to 3 decimals counts
 MAX_OPTIONS = 12
-
-
-@dataclass(frozen=True)
-class QuantityRef:
-    """Entry ``index`` (1-based; () for the loss) of the trace quantity ``quantity``."""
-
-    quantity: str
-    index: tuple[int, ...] = ()
-
-    def label(self) -> str:
-        entry = f"[{', '.join(map(str, self.index))}]" if self.index else ""
-        return display_name(self.quantity) + entry
 
 
 @dataclass(kw_only=True)
@@ -53,7 +43,7 @@ class Question:
 
 @dataclass(kw_only=True)
 class NumberQuestion(Question):
-    answer: float | QuantityRef
+    answer: float | Element  # a number, or an element of a quantity the engine computes
     tolerance: float = DEFAULT_TOLERANCE
 
     def __post_init__(self) -> None:
@@ -138,15 +128,19 @@ def question_from_dict(data: Any, where: str) -> Question:
                         max_hidden_layers=f.optional_whole(data, "max_hidden_layers", where, minimum=0))
 
 
-def _answer(data: dict, where: str) -> float | QuantityRef:
-    answer = data.get("answer")
-    if isinstance(answer, dict):
-        quantity = f.text(answer, "quantity", f"{where}: 'answer'", limit=40, required=True)
-        index = answer.get("index", [])
-        if not isinstance(index, list) or len(index) > 2:
-            raise LessonFormatError(f"{where}: 'answer' 'index' must be a list of at most two whole numbers")
-        return QuantityRef(quantity, tuple(f.whole(i, f"{where}: 'answer' index", minimum=1) for i in index))
+def _answer(data: dict, where: str) -> float | Element:
+    if isinstance(data.get("answer"), str):
+        return element_from_text(data, "answer", where)
     return f.number(data, "answer", where)
+
+
+def element_from_text(data: dict, key: str, where: str) -> Element:
+    """An element name such as ``grad_h2[1]`` or ``W1[3,1]`` (indices from 1)."""
+    text = f.text(data, key, where, limit=60, required=True, single_line=True)
+    try:
+        return Element.parse(text)
+    except ValueError as exc:
+        raise LessonFormatError(f"{where}: {key!r}: {exc}") from None
 
 
 def question_to_dict(question: Question) -> dict:
@@ -154,8 +148,7 @@ def question_to_dict(question: Question) -> dict:
     data: dict[str, Any] = {"kind": question.kind, "prompt": question.prompt}
     if isinstance(question, NumberQuestion):
         answer = question.answer
-        data["answer"] = answer if not isinstance(answer, QuantityRef) else (
-            {"quantity": answer.quantity, **({"index": list(answer.index)} if answer.index else {})})
+        data["answer"] = str(answer) if isinstance(answer, Element) else answer
         data["tolerance"] = question.tolerance
     elif isinstance(question, SignsQuestion):
         data["quantity"] = question.quantity
@@ -175,14 +168,8 @@ def question_to_dict(question: Question) -> dict:
 
 def check_against(question: Question, network: Network, where: str) -> None:
     """Refuse a question whose quantity the lesson's network does not have."""
-    if isinstance(question, NumberQuestion) and isinstance(question.answer, QuantityRef):
-        ref = question.answer
-        shape = quantity_shape(network, ref.quantity)
-        if shape is None:
-            raise LessonFormatError(f"{where}: the network has no quantity {ref.quantity[:40]!r}")
-        if len(ref.index) != len(shape) or any(i > n for i, n in zip(ref.index, shape)):
-            expected = " × ".join(map(str, shape)) or "a single number (no index)"
-            raise LessonFormatError(f"{where}: index {list(ref.index)} does not fit {ref.quantity} ({expected})")
+    if isinstance(question, NumberQuestion) and isinstance(question.answer, Element):
+        check_element(question.answer, network, where)
     elif isinstance(question, SignsQuestion):
         shape = quantity_shape(network, question.quantity)
         if shape is None:

@@ -20,14 +20,9 @@ from core.lesson.lesson_file import (
     new_lesson,
     save_lesson,
 )
-from core.lesson.model import Element, Lesson, Page, PageState
-from core.lesson.questions import (
-    ChoiceQuestion,
-    GoalQuestion,
-    NumberQuestion,
-    QuantityRef,
-    SignsQuestion,
-)
+from core.lesson.model import Lesson, Page, PageState, selection_of
+from core.lesson.questions import ChoiceQuestion, GoalQuestion, NumberQuestion, SignsQuestion
+from core.stepthrough.notation import Element
 
 TEXTBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "textbook.json"
 
@@ -39,12 +34,12 @@ def lesson() -> Lesson:
     lesson.author, lesson.description = "A teacher", "Three pages about $\\nabla h_2$."
     lesson.pages += [
         Page("The forward pass", "Compute $a_1 = b_1 + W_1 h_0$.\n\n- first\n- second",
-             PageState(step="a1", element=Element("neuron", 1, 3), panels=("steps", "inspector"),
+             PageState(step="a1", element=Element("h1", (3,)), panels=("steps", "inspector"),
                        locked=("editing", "training")),
-             NumberQuestion(prompt="What is $a_{1,3}$?", answer=QuantityRef("a1", (3,)), tolerance=0.01,
+             NumberQuestion(prompt="What is $a_{1,3}$?", answer=Element("a1", (3,)), tolerance=0.01,
                             hint="Row 3 of $W_1$ times $x$.",
                             explanation="$0.8 \\cdot 2 + 0.5 \\cdot 5 + 0.4 \\cdot 3$")),
-        Page("Signs", "", PageState(step="grad_h2", element=Element("weight", 2, 1, 3)),
+        Page("Signs", "", PageState(step="grad_h2", element=Element("W2", (1, 3))),
              SignsQuestion(prompt="Signs of $\\nabla h_2$?", quantity="grad_h2")),
         Page("Why", "", PageState(step="end", network="keep"),
              ChoiceQuestion(prompt="Which is right?", options=["the notes", "the app"], answer=2)),
@@ -62,9 +57,10 @@ def test_round_trip_keeps_everything(lesson, tmp_path):
     loaded = load_lesson(path)
     assert lesson_to_dict(loaded) == lesson_to_dict(lesson)
     assert loaded.id == lesson.id and loaded.title == "Backprop by hand"
-    assert loaded.pages[0].state.element == Element("neuron", 1, 3)
-    assert loaded.pages[1].state.element.indices() == [2, 1, 3]
-    assert loaded.pages[0].question.answer == QuantityRef("a1", (3,))
+    assert loaded.pages[0].state.element == Element("h1", (3,))
+    assert selection_of(loaded.pages[1].state.element) == ("weight", 2, 0, 2)  # 0-based, as the canvas
+    assert selection_of(loaded.pages[0].state.element) == ("neuron", 1, 2)
+    assert loaded.pages[0].question.answer == Element("a1", (3,))
     assert loaded.pages[3].state.epochs == 50 and loaded.pages[2].state.network == "keep"
     assert loaded.example == ([2, 5, 3], [1, 0])  # the network's example came along
     for p, q in zip(loaded.network.parameters(), lesson.network.parameters()):
@@ -75,6 +71,8 @@ def test_round_trip_keeps_everything(lesson, tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == LESSON_FORMAT and data["version"] == LESSON_VERSION
     assert data["network"]["format"] == "backprop-studio-network"  # a whole network file inside
+    assert data["pages"][1]["state"]["element"] == "W2[1,3]"  # the app's stable element names
+    assert data["pages"][0]["question"]["answer"] == "a1[3]"
 
 
 def test_a_file_is_read_as_what_it_is(lesson, tmp_path):
@@ -108,17 +106,21 @@ def broken(lesson: Lesson, change) -> dict:
     (lambda d: d["pages"][0]["state"].update(step="h3"), "no step 'h3'"),  # h_L is not a quantity: ŷ is
     (lambda d: d["pages"][0]["state"].update(panels=["palette", "secret"]), "unknown name 'secret'"),
     (lambda d: d["pages"][0]["state"].update(locked=["everything"]), "unknown name 'everything'"),
-    (lambda d: d["pages"][0]["state"].update(element={"neuron": [1, 4]}), "at most 3"),
-    (lambda d: d["pages"][0]["state"].update(element={"weight": [0, 1, 1]}), "at least 1"),
-    (lambda d: d["pages"][0]["state"].update(element={"weight": [1, 1]}), "3 whole numbers"),
-    (lambda d: d["pages"][0]["state"].update(element={"edge": [1, 1]}), "\"neuron\": [k, i]"),
+    (lambda d: d["pages"][0]["state"].update(element="h1[4]"), "h1[4] does not fit h1 (3)"),
+    (lambda d: d["pages"][0]["state"].update(element="W0[1,1]"), "no quantity 'W0'"),
+    (lambda d: d["pages"][0]["state"].update(element="W1[1]"), "W1[1] does not fit W1 (3 × 3)"),
+    (lambda d: d["pages"][0]["state"].update(element="W1[0,1]"), "indices count from 1"),
+    (lambda d: d["pages"][0]["state"].update(element="loss"), "must name a neuron, a weight or a bias"),
+    (lambda d: d["pages"][0]["state"].update(element={"neuron": [1, 1]}), "'element' must be text"),
     (lambda d: d["pages"][0]["state"].update(network="mine"), "\"lesson\" or \"keep\""),
     (lambda d: d["pages"][3]["state"].update(training={"epochs": 10**9}), "at most 10000"),
     (lambda d: d["pages"][0]["question"].update(kind="essay"), "'kind' must be one of"),
     (lambda d: d["pages"][0]["question"].update(prompt=""), "'prompt' is empty"),
-    (lambda d: d["pages"][0]["question"]["answer"].update(quantity="grad_W9"), "no quantity 'grad_W9'"),
-    (lambda d: d["pages"][0]["question"]["answer"].update(index=[4]), "index [4] does not fit a1"),
-    (lambda d: d["pages"][0]["question"]["answer"].update(index=[1, 1]), "does not fit a1"),
+    (lambda d: d["pages"][0]["question"].update(answer="grad_W9[1,1]"), "no quantity 'grad_W9'"),
+    (lambda d: d["pages"][0]["question"].update(answer="a1[4]"), "a1[4] does not fit a1"),
+    (lambda d: d["pages"][0]["question"].update(answer="a1[1,1]"), "does not fit a1"),
+    (lambda d: d["pages"][0]["question"].update(answer="loss[1]"), "a single number, without an index"),
+    (lambda d: d["pages"][0]["question"].update(answer="a1[x]"), "not an element name"),
     (lambda d: d["pages"][0]["question"].update(tolerance=-1), "at least 0"),
     (lambda d: d["pages"][0]["question"].update(tolerance=True), "finite number"),
     (lambda d: d["pages"][1]["question"].update(quantity="grad_W2"), "needs a vector"),

@@ -6,7 +6,8 @@ import pytest
 
 from core.engine.passes import run_trace
 from core.lesson.grading import GoalSnapshot, grade, parse_number, parse_signs
-from core.lesson.questions import ChoiceQuestion, GoalQuestion, NumberQuestion, QuantityRef, SignsQuestion
+from core.lesson.questions import ChoiceQuestion, GoalQuestion, NumberQuestion, SignsQuestion
+from core.stepthrough.notation import Element
 
 
 @pytest.fixture
@@ -16,24 +17,24 @@ def trace(textbook, registry):
 
 
 def test_a_number_is_graded_against_the_traced_quantity(trace):
-    question = NumberQuestion(prompt="∇h_2[1]?", answer=QuantityRef("grad_h2", (1,)))
+    question = NumberQuestion(prompt="∇h_2[1]?", answer=Element("grad_h2", (1,)))
     expected = float(trace.grad_h[2][0, 0])  # the engine's number, not one copied here
     assert abs(expected - (0.3 * -0.3554 + -0.5 * 0.3554)) < 1e-3  # = W_3ᵀ ∇a_3, first entry
     right = grade(question, f"{expected:.4f}", trace=trace)
-    assert right.correct and "∇h₂[1] = -0.2843" in right.message
+    assert right.correct and "∂L/∂h₂,₁ = -0.2843" in right.message
     wrong = grade(question, "0.23", trace=trace)  # what the notes print
     assert not wrong.correct and "-0.2843" not in wrong.message  # a wrong answer does not give it away
-    assert wrong.expected == "∇h₂[1] = -0.2843"  # but Reveal and the summary can
+    assert wrong.expected == "∂L/∂h₂,₁ = -0.2843"  # but Reveal and the summary can
     assert not grade(question, f"{expected + 0.001:.4f}", trace=trace).correct  # outside ±0.0005
     assert grade(question, "−0,2843", trace=trace).correct  # a typographic minus and a decimal comma
     assert "not a number" in grade(question, "about -0.3", trace=trace).message
 
 
 def test_matrix_entries_and_the_loss_are_addressed_like_the_notes(trace):
-    weight = NumberQuestion(prompt="", answer=QuantityRef("grad_W2", (1, 3)), tolerance=1e-4)
+    weight = NumberQuestion(prompt="", answer=Element("grad_W2", (1, 3)), tolerance=1e-4)
     assert grade(weight, str(trace.grad_W[2][0, 2]), trace=trace).correct
     assert not grade(weight, str(trace.grad_W[2][2, 0]), trace=trace).correct  # rows are units of layer k
-    loss = NumberQuestion(prompt="", answer=QuantityRef("loss"))
+    loss = NumberQuestion(prompt="", answer=Element("loss"))
     assert grade(loss, "0.4391", trace=trace).correct and not grade(loss, "0.43", trace=trace).correct
 
 
@@ -49,7 +50,7 @@ def test_signs_name_the_units_that_are_wrong(trace):
     assert grade(question, "-+-", trace=trace).correct
     assert grade(question, "negative, positive, negative", trace=trace).correct
     verdict = grade(question, "+ + -", trace=trace)  # the sign the notes print for ∇h_2[1]
-    assert not verdict.correct and "unit 1 of ∇h₂" in verdict.message and verdict.marks == (False, True, True)
+    assert not verdict.correct and "unit 1 of ∇h₂ L" in verdict.message and verdict.marks == (False, True, True)
     assert "3 units" in grade(question, "- +", trace=trace).message
     assert "one sign per unit" in grade(question, "- ? -", trace=trace).message
 

@@ -10,9 +10,10 @@ import pytest
 from core.lesson.lesson_file import new_lesson
 from core.lesson.model import Page, PageState
 from core.lesson.progress import load_progress, progress_path
-from core.lesson.questions import ChoiceQuestion, NumberQuestion, QuantityRef, SignsQuestion
+from core.lesson.questions import ChoiceQuestion, NumberQuestion, SignsQuestion
 from core.lesson.session import LessonSession
 from core.lesson.summary import CSV_COLUMNS, save_summary, summary_csv
+from core.stepthrough.notation import Element
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def lesson(textbook):
     network, extras = textbook
     lesson = new_lesson(network, extras, "Three pages")
     lesson.pages += [
-        Page("Loss", "", PageState(step="loss"), NumberQuestion(prompt="L?", answer=QuantityRef("loss"))),
+        Page("Loss", "", PageState(step="loss"), NumberQuestion(prompt="L?", answer=Element("loss"))),
         Page("Reading", "No question here."),
         Page("Signs", "", PageState(step="grad_h2"), SignsQuestion(prompt="signs of ∇h_2", quantity="grad_h2")),
         Page("Formula", "", question=ChoiceQuestion(prompt="=SUM(A1)", options=["=1+1", "@me"], answer=1)),
@@ -79,7 +80,7 @@ def test_the_summary_lists_every_question_with_the_answers_given(lesson, registr
     assert set(rows) == {1, 3, 4}  # the reading page asks nothing
     assert rows[1]["answers"] == ["0.5", "0.4391"] and rows[1]["correct"] and not rows[1]["first_try"]
     assert rows[1]["expected"] == "L = 0.4391"
-    assert rows[3]["first_try"] and rows[3]["expected"] == "signs of ∇h₂: - + -"
+    assert rows[3]["first_try"] and rows[3]["expected"] == "signs of ∇h₂ L: - + -"
     assert not rows[4]["correct"] and rows[4]["revealed"]
 
     save_summary(summary, tmp_path / "summary.json")

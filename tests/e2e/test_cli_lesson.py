@@ -11,7 +11,8 @@ import pytest
 from core.io.network_file import load_network
 from core.lesson.lesson_file import new_lesson, save_lesson
 from core.lesson.model import Page, PageState
-from core.lesson.questions import NumberQuestion, QuantityRef, SignsQuestion
+from core.lesson.questions import NumberQuestion, SignsQuestion
+from core.stepthrough.notation import Element
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTBOOK = ROOT / "resources" / "examples" / "textbook.json"
@@ -27,7 +28,7 @@ def lesson_file(tmp_path) -> Path:
     lesson = new_lesson(*load_network(TEXTBOOK), title="Check me")
     lesson.pages += [
         Page("Loss", "The loss is $L = -\\log \\hat{y}_1$.", PageState(step="loss"),
-             NumberQuestion(prompt="What is $L$?", answer=QuantityRef("loss"))),
+             NumberQuestion(prompt="What is $L$?", answer=Element("loss"))),
         Page("Back", "", PageState(step="grad_h2"), SignsQuestion(prompt="Signs?", quantity="grad_h2")),
     ]
     path = tmp_path / "lesson.json"
@@ -41,9 +42,9 @@ def test_check_lists_pages_questions_and_the_computed_answers(lesson_file, tmp_p
     out = result.stdout
     assert "lesson 'Check me', 2 pages, 2 questions" in out
     assert "1. Loss  [step L]" in out and "answer: L = 0.4391" in out
-    assert "answer: signs of ∇h₂: - + -" in out and out.rstrip().endswith("every answer can be computed")
+    assert "answer: signs of ∇h₂ L: - + -" in out and out.rstrip().endswith("every answer can be computed")
     data = json.loads(studio("lesson", "check", lesson_file, "--json", cwd=tmp_path).stdout)
-    assert [p["question"]["answer"] for p in data["pages"]] == ["L = 0.4391", "signs of ∇h₂: - + -"]
+    assert [p["question"]["answer"] for p in data["pages"]] == ["L = 0.4391", "signs of ∇h₂ L: - + -"]
     assert data["problems"] == []
 
 
