@@ -14,7 +14,7 @@ from typing import Any
 
 from core.engine.network import Network
 from core.lesson.questions import Question
-from core.stepthrough.notation import Element, split
+from core.stepthrough.notation import Element
 
 # the window's panels a page may show (the rest are hidden) …
 PANELS = ("palette", "inspector", "steps", "training", "plots")
@@ -22,22 +22,6 @@ PANELS = ("palette", "inspector", "steps", "training", "plots")
 LOCKS = ("editing", "training", "stepping")
 NETWORK_MODES = ("lesson", "keep")  # the lesson's network (reset on entering the page), or the learner's
 SELECTABLE = ("a", "h", "W", "b", "gprime")  # letters of quantities whose elements can be selected
-
-
-def selection_of(element: Element) -> tuple:
-    """The canvas selection an element names, 0-based as the element view takes it.
-
-    ``W2[1,3]`` (or ``grad_W2[1,3]``) is the weight ("weight", 2, 0, 2); ``b2[1]`` the bias
-    ("bias", 2, 0); ``h1[3]``, ``a1[3]``, ``grad_h1[3]`` the neuron ("neuron", 1, 2);
-    ``yhat[2]`` the output neuron ("neuron", L, 1) — L is not known here, so it is ("output", 1).
-    """
-    parts = split(element.quantity)
-    index = element.zero_based
-    if parts is None:  # yhat[i]
-        return ("output", *index)
-    _, letter, k = parts
-    kind = {"W": "weight", "b": "bias"}.get(letter, "neuron")
-    return (kind, k, *index)
 
 
 @dataclass
@@ -51,7 +35,8 @@ class PageState:
         name of the quantity the step writes (``"grad_h2"``); None leaves it where it is.
     element : Element or None
         The neuron, weight or bias selected (its element view in the inspector), named like
-        an element of a quantity: ``W1[3,1]`` (W_{1,3,1}), ``b2[1]``, ``h1[3]`` (unit 3 of layer 1).
+        an element of a quantity: ``W1[3,1]`` (W_{1,3,1}), ``b2[1]``, ``h1[3]`` (unit 3 of layer 1);
+        desktop_app.canvas.selection.selection_of finds it on the canvas.
     epochs : int or None
         A training state: the lesson's network trained this many epochs with its setup.
     panels : tuple of str or None
