@@ -30,8 +30,10 @@ def _central_difference(fn, a, h=1e-6):
 def test_registers_every_builtin_with_the_contract_keywords():
     assert set(EXPECTED) <= set(SPECS)
     for name, spec in SPECS.items():
-        assert set(spec) - {"derivative_from_output"} == {"fn", "derivative", "formula", "description",
-                                                          "derivative_formula"}, name
+        # the documented optional additions (docs/plugins.md)
+        assert set(spec) - {"derivative_from_output", "numpy_source"} == {"fn", "derivative", "formula",
+                                                                          "description", "derivative_formula"}, name
+        assert "def g(a):" in spec["numpy_source"] and "def g_prime(a):" in spec["numpy_source"]
         assert callable(spec["fn"]) and callable(spec["derivative"])
         assert spec["formula"].startswith("g(a) =")
         assert spec["derivative_formula"].startswith("g'(a) =")

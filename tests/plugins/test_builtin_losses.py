@@ -44,7 +44,8 @@ def test_registers_every_builtin_with_the_contract_keywords():
                     "gradient_formula"}
         optional = {"value_from_logits", "validate_target",  # documented additions (docs/plugins.md)
                     "output_name", "output_explanation", "explanation", "gradient_explanation",
-                    "output_element_formula", "gradient_element_formula", "gradient_element_note"}
+                    "output_element_formula", "gradient_element_formula", "gradient_element_note",
+                    "numpy_source"}
         assert contract <= set(spec) <= contract | optional, name
         assert spec["formula"].startswith("L =") and spec["description"]
     ce = SPECS["softmax_cross_entropy"]
