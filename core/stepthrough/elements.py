@@ -83,6 +83,10 @@ def element_view(step: Step, trace: Trace, selection: tuple, *, lr: float = 0.1)
         what = {"neuron": f"a neuron of layer {step.layer}", "weight": f"a weight into layer {step.layer}",
                 "bias": f"a bias of layer {step.layer}"}
         raise NotAnElement("select " + " or ".join(what[a] for a in allowed) + " to see this step for one element")
+    sizes = [trace.X.shape[1]] + [a.shape[1] for a in trace.a[1:]]
+    bounds = (sizes[layer],) + ((sizes[layer - 1],) if kind == "weight" else ())
+    if len(index) != len(bounds) or not all(0 <= v < n for v, n in zip(index, bounds)):
+        raise NotAnElement(f"there is no such {kind} in layer {layer} (widths {sizes})")
     return form(step, ctx, kind, [int(v) for v in index])
 
 
@@ -108,7 +112,7 @@ def _h(step, ctx, kind, index):
 def _yhat(step, ctx, kind, index):
     (i,) = index
     L = ctx.trace.depth
-    given = getattr(ctx.loss, "output_element_formula", "") if ctx.loss is not None else ""
+    given = ctx.plugin_text("output_element_formula")
     symbolic = _indexed(output_layer(given, L), i + 1) if given else rf"\hat{{y}}_{{{i + 1}}} = O(a_{L})_{{{i + 1}}}"
     a = _one(ctx.value(f"a{L}"))
     value = float(_one(step.values)[i])
@@ -120,7 +124,7 @@ def _yhat(step, ctx, kind, index):
 def _grad_aL(step, ctx, kind, index):
     (i,) = index
     L = ctx.trace.depth
-    given = getattr(ctx.loss, "gradient_element_formula", "") if ctx.loss is not None else ""
+    given = ctx.plugin_text("gradient_element_formula")
     y, yhat = _one(ctx.value("y"))[i], _one(ctx.value("yhat"))[i]
     value = float(_one(step.values)[i])
     lhs = rf"\partial L/\partial a_{u(L, i + 1)}"
@@ -135,7 +139,7 @@ def _grad_aL(step, ctx, kind, index):
         symbolic = rf"{lhs} = \partial L / \partial a_{{L,i}}"
         with_values = rf"y_{{{i + 1}}} = {number(y)},\ \hat{{y}}_{{{i + 1}}} = {number(yhat)}"
         numbers = rf"{with_values}:\quad {lhs} = {number(value)}"
-    note = getattr(ctx.loss, "gradient_element_note", "") if ctx.loss is not None else ""
+    note = ctx.plugin_text("gradient_element_note")
     return ElementView(Element(f"grad_a{L}", (i + 1,)), symbolic, numbers, value, note)
 
 

@@ -217,13 +217,16 @@ class Context:
         return self.trace.network.activations[k - 1]
 
     def words(self, rule: Rule) -> str:
-        text = getattr(self.loss, rule.plugin_words, "") if self.loss is not None else ""
-        return text or rule.default_words
+        return self.plugin_text(rule.plugin_words) or rule.default_words
 
     def plugin_formula(self, rule: Rule, L: int) -> str:
         """The loss plugin's own formula for this step, a_L written with the real L."""
-        text = getattr(self.loss, rule.plugin_field, "") if self.loss is not None else ""
-        return output_layer(text or rule.default_formula, L)
+        return output_layer(self.plugin_text(rule.plugin_field) or rule.default_formula, L)
+
+    def plugin_text(self, name: str) -> str:
+        """A text field of the loss plugin; anything but a string (a plugin's slip) counts as none."""
+        text = getattr(self.loss, name, "") if self.loss is not None else ""
+        return text if isinstance(text, str) else ""
 
 
 def output_layer(latex: str, L: int) -> str:

@@ -10,8 +10,6 @@ StepView while the panel is shown, None when it is hidden (the canvas is normal 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -29,11 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.stepthrough.explain import Explanation, explain
-from core.stepthrough.highlight import Highlight, highlight
 from core.stepthrough.player import GRANULARITIES, StepPlayer
-from core.stepthrough.shown import neuron_quantities
 from core.stepthrough.steps import Step
+from core.stepthrough.view import StepView, step_view
 
 from ..app_state import AppState
 from ..plain_text import plain_label
@@ -43,18 +39,6 @@ from .quiz_box import QuizBox
 from .typeset import formula_pixmap
 
 PHASE_COLOURS = {"forward": "#1f6fb5", "backward": "#c2571a", "update": "#2e7d32"}
-
-
-@dataclass
-class StepView:
-    """What the canvas needs to show one position of the player."""
-
-    step: Step | None
-    highlight: Highlight | None
-    revealed: frozenset  # names of the quantities computed so far
-    explanation: Explanation | None
-    known: frozenset = frozenset()  # what may be shown: the sample and what is computed
-    shown: dict = field(default_factory=dict)  # layer -> the quantity its neurons show
 
 
 class StepPanel(QWidget):
@@ -342,16 +326,7 @@ class StepPanel(QWidget):
 
     # -- showing -----------------------------------------------------------------
     def current_view(self) -> StepView:
-        player = self.player
-        if player is None:
-            return StepView(None, None, frozenset(), None)
-        revealed, known = frozenset(player.revealed()), frozenset(player.known())
-        shown = neuron_quantities(player.steps, player.position, player.trace.depth)
-        step = player.current
-        if step is None:
-            return StepView(None, None, revealed, None, known, shown)
-        return StepView(step, highlight(step, player.trace.network.sizes), revealed,
-                        explain(step, player.trace, lr=player.lr), known, shown)
+        return step_view(self.player)
 
     def _set_formula(self, latex: str, colour: str) -> None:
         pixmap = formula_pixmap(latex, color=colour)

@@ -210,3 +210,24 @@ def test_no_built_in_loss_name_steers_core_or_the_app():
                     if set(re.findall(r"[a-z_]+", node.value)) & BUILT_IN_NAMES:
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
     assert not offenders, offenders
+
+
+def test_a_plugin_whose_words_are_not_text_falls_back(plugin_host):
+    module = types.ModuleType("odd_words_plugin")
+
+    @hookimpl
+    def register_losses(register):
+        register(name="odd_words", output=lambda a: a, value=lambda y, yhat: ((y - yhat) ** 2).sum(axis=1),
+                 gradient=lambda y, yhat, a: -2 * (y - yhat), gradient_formula=r"\nabla_{a_L} L = -2(y - \hat{y})",
+                 explanation=42, gradient_element_formula=None)
+
+    module.register_losses = register_losses
+    record = plugin_host.add_plugin(module, "odd_words_plugin")
+    assert record.state == "loaded", record.error
+    trace = run_trace(Network([2, 2], [], "odd_words"), [1, 2], [0, 1], plugin_host.registry)
+    steps = {s.quantity: s for s in build(trace)}
+    assert explain(steps["loss"], trace).meaning.startswith("The loss measures")
+    view = element_view(steps["grad_a1"], trace, ("neuron", 1, 0))
+    assert view.result == pytest.approx(trace.grad_a[1][0, 0])
+    with pytest.raises(NotAnElement):
+        element_view(steps["grad_a1"], trace, ("neuron", 1, 5))
