@@ -52,6 +52,8 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
                          tip="Fit the whole network into the canvas")
     a.zoom_in = _action(window, "Zoom &In", lambda: window.zoom(1.25), Key.ZoomIn)
     a.zoom_out = _action(window, "Zoom &Out", lambda: window.zoom(0.8), Key.ZoomOut)
+    a.preferences = _action(window, "&Preferences…", window.show_preferences, "Ctrl+,",
+                            tip="Colours (a colour-blind safe scheme) and other settings")
     a.about = _action(window, "&About Backprop Studio", window.show_about)
     a.worked_example = _action(window, "Open the &Worked Example", window.open_worked_example, "Ctrl+Shift+E",
                                tip="The textbook network of the notes, ready to step through")
@@ -77,6 +79,8 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
     file_menu.addAction(a.quit)
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([a.undo, a.redo])
+    edit_menu.addSeparator()
+    edit_menu.addAction(a.preferences)
     a.view_menu = bar.addMenu("&View")
     a.view_menu.addActions([a.zoom_fit, a.zoom_in, a.zoom_out])
     a.view_menu.addSeparator()

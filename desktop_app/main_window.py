@@ -12,7 +12,7 @@ from core.engine.network import Network
 from core.io.network_file import FileFormatError, example_arrays
 from core.plugin_host.host import PluginHost
 
-from . import autosave, plain_text
+from . import autosave, colours, plain_text
 from .actions import build_actions
 from .animation.step_panel import StepPanel
 from .app_state import AppState, silence
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
                  ask_recover: Callable | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings: QSettings = app_settings()
+        colours.use(colours.saved_scheme(self.settings))
         self.undo_group = QUndoGroup(self)
         document = Document(network or new_network(), host, path, example, parent=self)
         self.state = AppState(document, self)
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         if use_autosave:
             self.autosaver = autosave.Autosaver(lambda: self.document, self)
         self.state.document_changed.connect(self._follow)
+        colours.notifier().changed.connect(self._colours_changed)
         self._watch(document)
         self.resize(1440, 900)
         self._layout_restored = restore_layout and self._restore_layout()
@@ -235,6 +237,18 @@ class MainWindow(QMainWindow):
             zoom(factor)
         else:
             self.view.scale(factor, factor)
+
+    def _colours_changed(self, scheme) -> None:
+        self.steps.rebuild(keep_position=True)  # the phase colour of the formula and position
+
+    def show_preferences(self):
+        """Edit ▸ Preferences… (the colour scheme)."""
+        from .preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(

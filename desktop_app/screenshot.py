@@ -40,6 +40,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="with --step: pose the check-yourself question of the next step")
     parser.add_argument("--answer", metavar="TEXT", help="with --quiz: type this answer and press Check")
     parser.add_argument("--welcome", action="store_true", help="show the start screen")
+    parser.add_argument("--colours", choices=["standard", "colour_blind"], default=None,
+                        help="the colour scheme (default: the one in the settings)")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
 
 
@@ -53,7 +55,7 @@ def _settle(app, seconds: float = 0.3) -> None:
 def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900), *,
                     dataset: str | None = None, train_epochs: int = 0, safe_mode: bool = False,
                     step: str | None = None, welcome: bool = False, select: str | None = None,
-                    quiz: bool = False, answer: str | None = None) -> Path:
+                    quiz: bool = False, answer: str | None = None, colours: str | None = None) -> Path:
     """Build the window with ``file`` offscreen, show values, optionally train, grab it to ``output``."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
     from core.io.network_file import example_arrays, load_network
@@ -67,6 +69,10 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
     network, extras = load_network(file)
     window = MainWindow(host, network, file, example_arrays(extras), use_autosave=False,
                         restore_layout=False)
+    if colours is not None:
+        from . import colours as colour_schemes
+
+        colour_schemes.use(colours)
     window.resize(*size)
     window.show()
     panel = window.training
@@ -145,6 +151,7 @@ def _select_something(window) -> None:
 def run(args: argparse.Namespace) -> int:
     path = take_screenshot(args.file, args.output, args.size, dataset=args.dataset,
                            train_epochs=args.train, safe_mode=args.safe_mode, step=args.step,
-                           welcome=args.welcome, select=args.select, quiz=args.quiz, answer=args.answer)
+                           welcome=args.welcome, select=args.select, quiz=args.quiz, answer=args.answer,
+                           colours=args.colours)
     print(path)
     return 0

@@ -31,14 +31,13 @@ from core.stepthrough.player import GRANULARITIES, StepPlayer
 from core.stepthrough.steps import Step
 from core.stepthrough.view import StepView, step_view
 
+from .. import colours
 from ..app_state import AppState
 from ..plain_text import plain_label
 from .element_panel import ElementPanel
 from .equation_view import EquationView
 from .quiz_box import QuizBox
 from .typeset import formula_pixmap
-
-PHASE_COLOURS = {"forward": "#1f6fb5", "backward": "#c2571a", "update": "#2e7d32"}
 
 
 class StepPanel(QWidget):
@@ -222,7 +221,7 @@ class StepPanel(QWidget):
     def _ask(self, step: Step) -> None:
         """Pose the question about ``step`` with its formula shown and its numbers hidden."""
         self.quiz.ask(step)
-        colour = PHASE_COLOURS.get(step.phase, "#202020")
+        colour = colours.phase(step.phase)
         self._set_formula(step.formula, colour)
         self.numbers.clear()
         self.element.hide()
@@ -372,7 +371,7 @@ class StepPanel(QWidget):
                 self.quiz.reset_score()
         else:
             step, e = view.step, view.explanation
-            colour = PHASE_COLOURS.get(step.phase, "#202020")
+            colour = colours.phase(step.phase)
             self.position_label.setText(
                 f"<span style='color:{colour}'><b>{step.phase}</b></span> · {player.position} / {len(player)}")
             self._set_formula(step.formula, colour)

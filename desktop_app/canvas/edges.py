@@ -10,12 +10,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsPathItem
 
+from .. import colours
 from .selection import Selection
 
-POSITIVE = QColor("#f59322")
-NEGATIVE = QColor("#0877bd")
-NEUTRAL = QColor("#b8bec6")
-HIGHLIGHT = QColor("#212121")  # the selection: not teal (read) nor magenta (written)
 MIN_PEN, MAX_PEN = 0.5, 6.0
 WIDTH_STEP = 0.1  # px: an edge's pen is replaced only when its width changes by a step
 EDGE_TUCK = 4.0  # px: edges start this far inside the neurons, which cover the flat ends
@@ -35,8 +32,9 @@ def max_pen_for(edge_count: int) -> float:
 
 
 def sign_color(value: float) -> QColor:
-    """The opaque colour of an edge: orange for positive, blue for negative, grey for 0."""
-    return POSITIVE if value > 0 else NEGATIVE if value < 0 else NEUTRAL
+    """The opaque colour of an edge: orange for positive, blue for negative, grey for 0
+    (in the current :mod:`~desktop_app.colours` scheme)."""
+    return colours.q("positive" if value > 0 else "negative" if value < 0 else "neutral")
 
 
 class EdgeItem(QGraphicsLineItem):
@@ -76,7 +74,7 @@ class EdgeItem(QGraphicsLineItem):
         """Use a pen of ``color`` and ``width`` px (highlighted: magenta, 2 px wider), if it differs
         visibly from the current one."""
         if self.highlighted:
-            color, width = HIGHLIGHT, width + 2.0
+            color, width = colours.q("selected"), width + 2.0
         style = (color.rgb(), round(width / WIDTH_STEP))
         if style == self._style:
             return

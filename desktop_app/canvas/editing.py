@@ -1,8 +1,9 @@
 """SceneEditing: what the user does to the drawn network, turned into undo commands.
 
-The − / + and × buttons, the layer context menu, Delete, clicking to select and dragging
-a hidden layer's header to reorder. It never changes the model itself: every edit is a
-command pushed on the document's undo stack, and the scene follows the model's events.
+The − / + and × buttons, the layer context menu and the keys (both the actions of
+:mod:`.layer_actions`), clicking to select and dragging a hidden layer's header to reorder.
+It never changes the model itself: every edit is a command pushed on the document's undo
+stack, and the scene follows the model's events.
 It watches the scene's mouse and key events through an event filter, so the scene
 (:mod:`.scene`) stays a drawing.
 """
@@ -17,9 +18,9 @@ from core.engine.network import MAX_WIDTH, size_problem
 from ..commands import MoveLayer, RemoveLayer, SetWidth
 from .edges import EdgeItem
 from .items import ButtonItem, LayerItem
+from .layer_actions import LayerActions
 from .layout import move_target
 from .scene import NetworkScene
-from .selection import Selection
 
 
 class SceneEditing(QObject):
@@ -41,6 +42,7 @@ class SceneEditing(QObject):
         scene.width_step_requested.connect(self.change_width)
         scene.delete_requested.connect(self.delete_layer)
         scene.installEventFilter(self)
+        self.actions = LayerActions(self)  # the keys and the context menu
 
     @property
     def network(self):
@@ -79,21 +81,11 @@ class SceneEditing(QObject):
             self.push(MoveLayer(self.network, k, new))
 
     def layer_menu(self, k: int) -> QMenu:
-        """The context menu of layer k: Set width…, Move left, Move right, Delete."""
-        L = self.network.depth
-        hidden = 0 < k < L
-        menu = QMenu()
-        menu.addAction("Set width…", lambda: self._ask_width(k))
-        left = menu.addAction("Move left", lambda: self.move_layer(k, k - 1))
-        right = menu.addAction("Move right", lambda: self.move_layer(k, k + 1))
-        left.setEnabled(hidden and k > 1)
-        right.setEnabled(hidden and k < L - 1)
-        menu.addSeparator()
-        delete = menu.addAction("Delete layer", lambda: self.delete_layer(k))
-        delete.setEnabled(hidden)
-        return menu
+        """Layer k selected, and its context menu (the actions of :mod:`.layer_actions`)."""
+        return self.actions.menu(k)
 
-    def _ask_width(self, k: int) -> None:
+    def ask_width(self, k: int) -> None:
+        """Ask for the width of layer k (a dialog) and set it."""
         views = self.scene.views()
         width, ok = QInputDialog.getInt(views[0] if views else None, "Layer width", f"Units in layer {k}:",
                                         self.network.layers[k].width, 1, MAX_WIDTH)
@@ -113,8 +105,8 @@ class SceneEditing(QObject):
             return self._release(event)
         if kind == QEvent.Type.GraphicsSceneContextMenu:
             return self._context_menu(event)
-        if kind == QEvent.Type.KeyPress:
-            return self._key(event)
+        if kind == QEvent.Type.KeyPress:  # an edit's key the shortcuts did not take (a disabled one)
+            return self.actions.handle_key(event)
         return False
 
     def _press(self, event: QGraphicsSceneMouseEvent) -> bool:
@@ -155,16 +147,6 @@ class SceneEditing(QObject):
         item = self.scene.item_near(event.scenePos())
         if item is None or isinstance(item, EdgeItem):
             return True
-        k = item.selection().layer
-        self.scene.select(Selection("layer", k))
-        self._menu = self.layer_menu(k)  # keep a reference while it is open
+        self._menu = self.layer_menu(item.selection().layer)  # keep a reference while it is open
         self._menu.exec(event.screenPos())
         return True
-
-    def _key(self, event) -> bool:
-        sel = self.scene.selection
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and sel is not None and sel.kind == "layer":
-            self.delete_layer(sel.layer)
-            event.accept()
-            return True
-        return False

@@ -28,12 +28,10 @@ from PySide6.QtWidgets import (
 
 from core.stepthrough.numbers import number
 
-from .edges import HIGHLIGHT, NEGATIVE, NEUTRAL, POSITIVE
+from .. import colours
 from .layout import BOX_WIDTH, NEURON_RADIUS, LayerGeometry
 from .selection import Selection
 
-ACCEPT = QColor("#2e9d4f")
-REFUSE = QColor("#d32f2f")
 TEXT = QColor("#263238")
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
@@ -43,9 +41,9 @@ Z_BOX, Z_BUNDLE, Z_EDGE, Z_EDGE_SELECTED, Z_NEURON, Z_MARKER = -1, 0, 1, 2, 3, 5
 def signed_color(value: float, scale: float, *, alpha_min: int = 40) -> QColor:
     """Orange for positive, blue for negative; more opaque the larger |value| / scale."""
     if not scale or value == 0:
-        return QColor(NEUTRAL)
+        return QColor(colours.q("neutral"))
     strength = min(1.0, abs(value) / scale)
-    color = QColor(POSITIVE if value > 0 else NEGATIVE)
+    color = QColor(colours.q("positive" if value > 0 else "negative"))
     color.setAlpha(int(alpha_min + (255 - alpha_min) * strength))
     return color
 
@@ -128,7 +126,7 @@ class NeuronItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         r = NEURON_RADIUS
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(HIGHLIGHT if self.highlighted else QColor("#546e7a"), 3 if self.highlighted else 1.4)
+        pen = QPen(colours.q("selected") if self.highlighted else QColor("#546e7a"), 3 if self.highlighted else 1.4)
         pen.setCosmetic(True)
         painter.setPen(pen)
         painter.setBrush(on_white(self._fill))  # opaque: translucent fills paint far slower
@@ -167,7 +165,7 @@ class BiasItem(QGraphicsEllipseItem):
             self.setBrush(color)
 
     def _outline(self) -> None:
-        pen = QPen(HIGHLIGHT if self.highlighted else QColor("#78909c"), 2 if self.highlighted else 0.8)
+        pen = QPen(colours.q("selected") if self.highlighted else QColor("#78909c"), 2 if self.highlighted else 0.8)
         pen.setCosmetic(True)
         self.setPen(pen)
 
@@ -198,7 +196,7 @@ class ButtonItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        accent = REFUSE if self.danger else QColor("#455a64")
+        accent = colours.q("refuse") if self.danger else QColor("#455a64")
         painter.setPen(QPen(accent if self.hover else QColor("#b0bec5"), 1))
         painter.setBrush(QColor("#eceff1") if self.hover else QColor("white"))
         painter.drawRoundedRect(self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
@@ -346,13 +344,13 @@ class LayerItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.drop_state == "refuse":
-            pen = QPen(REFUSE, 2.5)
+            pen = QPen(colours.q("refuse"), 2.5)
         elif self.drop_state == "accept":
-            pen = QPen(ACCEPT, 2.5)
+            pen = QPen(colours.q("accept"), 2.5)
         elif self.highlighted:
-            pen = QPen(HIGHLIGHT, 2.5)
+            pen = QPen(colours.q("selected"), 2.5)
         elif self.problem:
-            pen = QPen(REFUSE, 2, Qt.PenStyle.DashLine)
+            pen = QPen(colours.q("refuse"), 2, Qt.PenStyle.DashLine)
         else:
             pen = QPen(QColor("#cfd8dc"), 1)
         pen.setCosmetic(True)
@@ -374,8 +372,12 @@ class InsertionMarker(QGraphicsLineItem):
 
     def __init__(self) -> None:
         super().__init__()
-        pen = QPen(ACCEPT, 3, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        self.setPen(pen)
+        self.restyle()
         self.setZValue(Z_MARKER)
         self.hide()
+
+    def restyle(self) -> None:
+        """Take the accept colour of the current scheme."""
+        pen = QPen(colours.q("accept"), 3, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        self.setPen(pen)

@@ -23,14 +23,10 @@ from PySide6.QtWidgets import (
 
 from core.stepthrough.numbers import number
 
+from .. import colours
 from . import names
-from .edges import HIGHLIGHT
 from .layout import NEURON_RADIUS
 
-READ = QColor("#00897b")
-WRITE = QColor("#d81b60")
-PULSE_FORWARD = QColor("#1f6fb5")
-PULSE_BACKWARD = QColor("#c2571a")
 MAX_PULSES = 240  # dots in flight at once
 MAX_EDGE_LABELS = 16
 Z_GLOW, Z_RING, Z_LABEL, Z_PULSE = 0.5, 4, 6, 7
@@ -92,18 +88,19 @@ class StepOverlay(QObject):
         if view.step is None:
             return
         hl = view.highlight
+        read, write = colours.q("read"), colours.q("write")  # the current scheme's
         for (k, i) in hl.read_neurons - hl.write_neurons:
-            self._ring(k, i, READ)
+            self._ring(k, i, read)
         for (k, i) in hl.write_neurons:
-            self._ring(k, i, WRITE)
+            self._ring(k, i, write)
         for k, i in hl.read_biases:
-            self._bias_ring(k, i, READ)
+            self._bias_ring(k, i, read)
         for k, i in hl.write_biases:
-            self._bias_ring(k, i, WRITE)
+            self._bias_ring(k, i, write)
         # only the drawn edges of the layers concerned (a wide layer collapses most of its units)
-        self._glow_edges(self._drawn(hl.read_edge_layers - hl.write_edge_layers), READ)
+        self._glow_edges(self._drawn(hl.read_edge_layers - hl.write_edge_layers), read)
         written = self._drawn(hl.write_edge_layers)
-        self._glow_edges(written, WRITE)
+        self._glow_edges(written, write)
         self._edge_labels(view.step, written)
         self._pulse(hl, view.step.phase)
 
@@ -201,7 +198,7 @@ class StepOverlay(QObject):
         for edge in edges:
             text = QGraphicsSimpleTextItem(number(values[edge.i, edge.j]))
             text.setFont(font)
-            text.setBrush(WRITE)
+            text.setBrush(colours.q("write"))
             line = edge.line()
             # edges into unit i are labelled at their own distance along the line, so the
             # labels of one fan (and of the edges converging on one unit) do not overlap
@@ -221,7 +218,7 @@ class StepOverlay(QObject):
         layers = sorted(hl.read_edge_layers | hl.write_edge_layers)
         if not layers:
             return
-        colour = PULSE_BACKWARD if hl.direction == "backward" else PULSE_FORWARD
+        colour = QColor(colours.phase("backward" if hl.direction == "backward" else "forward"))
         edges = [e for k in layers for e in self.scene.edges.get(k, [])][:MAX_PULSES]
         for edge in edges:
             line = edge.line()
@@ -267,7 +264,8 @@ def legend(parent=None) -> QWidget:
     row = QHBoxLayout(box)
     row.setContentsMargins(6, 2, 6, 2)
     row.setSpacing(4)
-    for colour, text in ((READ, "read"), (WRITE, "written"), (HIGHLIGHT, "selected")):
+    for role, text in (("read", "read"), ("write", "written"), ("selected", "selected")):
+        colour = colours.q(role)  # the current scheme's: the view builds a new legend on a switch
         dot = QLabel("●", box)
         dot.setTextFormat(Qt.TextFormat.PlainText)
         dot.setStyleSheet(f"color: {colour.name()}; font-size: 14px;")

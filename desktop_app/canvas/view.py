@@ -1,23 +1,32 @@
-"""NetworkView: the QGraphicsView of the canvas, with zoom, pan, drops and image export."""
+"""NetworkView: the QGraphicsView of the canvas, with zoom, pan, drops, keys and image export.
+
+The view fits the whole network into itself (on open, resize, insert, undo and redo)
+until the user zooms or pans by hand; Zoom to Fit (Ctrl+0) turns fitting back on.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QTransform
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QKeyEvent, QPainter, QTransform
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
+from .. import colours
 from ..mime import item_id_from_mime, parse_item_id
 from ..plain_text import plain_label
 from .drops import DropPlan, plan_drop
 from .editing import SceneEditing
 from .layout import insertion_x
 from .scene import NetworkScene
+from .selection import Selection
 from .step_overlay import StepOverlay, legend
 
 MESSAGE_MS = 2200
 MIN_SCALE, MAX_SCALE = 0.1, 4.0
+FIT_MARGIN = 24.0  # scene units around the network when it is fitted
+MAX_FIT_SCALE = 1.25  # zoom to fit never magnifies more than this
+NAVIGATION = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Escape)
 
 
 class NetworkView(QGraphicsView):
@@ -49,6 +58,14 @@ class NetworkView(QGraphicsView):
         self.scene_.selection_changed.connect(self.selection_changed)
         self.editing.edit_failed.connect(self.show_message)
         self.scene_.state.document_changed.connect(self._follow)
+        self.auto_fit = True  # fit the network on resize and structural edits, until zoomed by hand
+        self.max_fit_scale = MAX_FIT_SCALE
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit_if_auto)
+        self._watch(self.scene_.document)
+        self.addActions(self.editing.actions.all())  # the keys work while the canvas has focus
+        colours.notifier().changed.connect(self._restyle)
+        self.scene_.selection_changed.connect(lambda selection: self._describe())
         self.last_activation = "tanh"
         self._drag_message = ""
         self._pan_from: QPoint | None = None
@@ -74,6 +91,8 @@ class NetworkView(QGraphicsView):
         self._message = ""
         self._message_timer = QTimer(self, singleShot=True, interval=MESSAGE_MS)
         self._message_timer.timeout.connect(self._hide_message)
+        self.setAccessibleName("Network canvas")
+        self._describe()
 
     # -- public interface ---------------------------------------------------------------
     @property
@@ -83,7 +102,37 @@ class NetworkView(QGraphicsView):
     def _follow(self, document) -> None:
         """Another network was opened: no step shown, the whole network in view."""
         self.step_overlay.clear()
+        self._watch(document)
+        self._describe()
         self.zoom_to_fit()
+
+    def _watch(self, document) -> None:
+        document.structure_changed.connect(self._structure_changed)
+
+    def _structure_changed(self) -> None:
+        self.schedule_fit()
+        self._describe()
+
+    def _describe(self) -> None:
+        """What a screen reader says about the canvas: the layers and what is selected."""
+        titles = ", ".join(self.scene_.layer_titles())
+        selection = self.scene_.selection
+        chosen = f"; selected: {selection.label()}" if selection is not None else ""
+        self.setAccessibleDescription(f"{'-'.join(map(str, self.scene_.network.sizes))} network: {titles}{chosen}")
+
+    def _restyle(self, scheme=None) -> None:
+        """Another colour scheme: every item repaints (cached pictures too) in the new colours."""
+        self.scene_.marker.restyle()
+        shown = self.legend.isVisible()
+        self.legend.deleteLater()
+        self.legend = legend(self.viewport())
+        self.legend.move(8, 8)
+        self.legend.setVisible(shown)
+        for item in self.scene_.items():
+            if hasattr(item, "set_highlighted") and getattr(item, "highlighted", False):
+                item.set_highlighted(True)
+            item.update()
+        self.refresh_values()
 
     def refresh_values(self) -> None:
         """Restyle edges and neurons from the document's current network and trace."""
@@ -100,16 +149,42 @@ class NetworkView(QGraphicsView):
             self.legend.raise_()
         self.legend.setVisible(step_view is not None)
 
+    def network_rect(self) -> QRectF:
+        """The scene rectangle of every layer box (neurons and edges lie inside or between them)."""
+        rect = QRectF()
+        for item in self.scene_.layer_items:
+            rect = rect.united(item.sceneBoundingRect())
+        return rect if not rect.isEmpty() else self.scene_.itemsBoundingRect()
+
     def zoom_to_fit(self) -> None:
-        """Fit the whole network into the view (never magnified beyond 1.25×)."""
-        rect = self.scene_.itemsBoundingRect().adjusted(-24, -24, 24, 24)
+        """Fit the whole network into the view (never magnified beyond ``max_fit_scale``) and
+        keep fitting it on resize and structural edits."""
+        self.auto_fit = True
+        rect = self.network_rect().adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.25:
-            self.setTransform(QTransform.fromScale(1.25, 1.25))
-            self.centerOn(rect.center())
+        if self.transform().m11() > self.max_fit_scale:
+            self.setTransform(QTransform.fromScale(self.max_fit_scale, self.max_fit_scale))
+        self.centerOn(rect.center())
+
+    def schedule_fit(self) -> None:
+        """Fit once the events in flight are handled (several resizes make one fit)."""
+        if self.auto_fit:
+            self._fit_timer.start()
+
+    def _fit_if_auto(self) -> None:
+        if self.auto_fit:
+            self.zoom_to_fit()
+
+    def network_visible(self) -> bool:
+        """Whether every layer box lies inside the visible part of the canvas."""
+        visible = QRectF(self.viewport().rect())
+        return all(visible.contains(self.mapFromScene(item.sceneBoundingRect()).boundingRect().toRectF())
+                   for item in self.scene_.layer_items)
 
     def zoom(self, factor: float) -> None:
-        """Scale the view by ``factor``, kept within [MIN_SCALE, MAX_SCALE]."""
+        """Scale the view by ``factor``, kept within [MIN_SCALE, MAX_SCALE]; the user's zoom
+        stops the automatic fitting."""
+        self.auto_fit = False
         scale = self.transform().m11()
         factor = max(MIN_SCALE / scale, min(MAX_SCALE / scale, factor))
         self.scale(factor, factor)
@@ -167,6 +242,7 @@ class NetworkView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place_overlay()
+        self.schedule_fit()
 
     # -- drag and drop ------------------------------------------------------------------
     def _plan(self, event, item_id: str) -> DropPlan:
@@ -267,6 +343,7 @@ class NetworkView(QGraphicsView):
             pos = event.position().toPoint()
             delta = pos - self._pan_from
             self._pan_from = pos
+            self.auto_fit = False
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
             event.accept()
@@ -283,3 +360,46 @@ class NetworkView(QGraphicsView):
 
     def sizeHint(self) -> QSize:
         return QSize(900, 560)
+
+    # -- the keyboard -------------------------------------------------------------------
+    def _layer(self) -> int | None:
+        return self.editing.actions.layer()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._navigates(event):
+            event.accept()  # ← → Esc move the selection here, rather than stepping the pass
+            return True
+        return super().event(event)
+
+    def _navigates(self, event: QKeyEvent) -> bool:
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        return plain and event.key() in NAVIGATION and self._layer() is not None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        k = self._layer()
+        if self._navigates(event) and k is not None:
+            if event.key() == Qt.Key.Key_Escape:
+                self.scene_.select(None)
+            else:
+                step = -1 if event.key() == Qt.Key.Key_Left else 1
+                self.scene_.select(Selection("layer", min(max(k + step, 0), self.scene_.network.depth)))
+            event.accept()
+            return
+        super().keyPressEvent(event)  # the scene: edits whose shortcut did not fire (see layer_actions)
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        tabbed = event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+        if tabbed and self.scene_.selection is None:
+            self.scene_.select(Selection("layer", 1 if self.scene_.network.depth > 1 else 0))
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() != QContextMenuEvent.Reason.Keyboard:
+            super().contextMenuEvent(event)
+            return
+        k = self._layer()
+        if k is None:
+            k = 1 if self.scene_.network.depth > 1 else 0
+        menu = self.editing.layer_menu(k)
+        menu.popup(self.editing.actions.menu_position(k))
+        event.accept()

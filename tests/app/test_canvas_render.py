@@ -7,8 +7,11 @@ from PySide6.QtGui import QColor, QImage
 from core.engine.network import Network
 from core.io.network_file import example_arrays
 from desktop_app.canvas import NetworkView
-from desktop_app.canvas.edges import MAX_PEN, MIN_PEN, NEGATIVE, POSITIVE
+from desktop_app.canvas.edges import MAX_PEN, MIN_PEN
+from desktop_app.colours import q
 from desktop_app.document import Document
+
+POSITIVE, NEGATIVE = q("positive"), q("negative")
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ from PySide6.QtCore import Qt
 from core.io.network_file import example_arrays
 from core.stepthrough.highlight import highlight
 from desktop_app.animation.step_panel import StepPanel
-from desktop_app.canvas.step_overlay import READ, WRITE
 from desktop_app.canvas.view import NetworkView
+from desktop_app.colours import q
 from desktop_app.document import Document
+
+READ, WRITE = q("read"), q("write")
 
 
 @pytest.fixture

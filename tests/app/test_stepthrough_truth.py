@@ -10,11 +10,10 @@ from PySide6.QtCore import Qt
 from core.engine.network import Network
 from core.io.network_file import example_arrays
 from core.stepthrough.numbers import number
+from desktop_app import colours
 from desktop_app import files as files_module
 from desktop_app.animation.step_panel import StepPanel
-from desktop_app.canvas.edges import HIGHLIGHT
 from desktop_app.canvas.selection import Selection
-from desktop_app.canvas.step_overlay import READ, WRITE
 from desktop_app.canvas.view import NetworkView
 from desktop_app.document import Document
 from desktop_app.inspector import Inspector
@@ -141,7 +140,8 @@ def test_the_element_view_expands_the_step_for_the_selected_neuron(qtbot, textbo
 def test_legend_and_selection_colours_differ(qtbot, textbook, host):
     network, extras = textbook
     document, view, panel, inspector = rig(qtbot, network, host, example_arrays(extras))
-    assert len({READ.name(), WRITE.name(), HIGHLIGHT.name()}) == 3
+    for scheme in colours.SCHEMES.values():
+        assert len({scheme.read, scheme.write, scheme.selected}) == 3
     panel.seek_quantity("a1")
     assert view.legend.isVisible(), "the canvas says what teal and magenta mean while stepping"
     texts = [w.text() for w in view.legend.findChildren(type(panel.hint))]
