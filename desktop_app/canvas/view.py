@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QKeyEvent, QPainter, QTransform
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from .. import colours
@@ -17,6 +16,7 @@ from ..mime import item_id_from_mime, parse_item_id
 from ..plain_text import plain_label
 from .drops import DropPlan, plan_drop
 from .editing import SceneEditing
+from .export import export_scene
 from .layout import insertion_x
 from .scene import NetworkScene
 from .selection import Selection
@@ -191,29 +191,8 @@ class NetworkView(QGraphicsView):
 
     def export_image(self, path: str | Path) -> None:
         """Write the whole network to ``path``: SVG when it ends in .svg, else a PNG (2×)."""
-        path = Path(path)
-        scene = self.scene_
-        scene.show_feedback()
-        source = scene.itemsBoundingRect().adjusted(-24, -24, 24, 24)
-        size = source.size().toSize()
-        if path.suffix.lower() == ".svg":
-            generator = QSvgGenerator()
-            generator.setFileName(str(path))
-            generator.setSize(size)
-            generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-            generator.setTitle("Backprop Studio network")
-            painter = QPainter(generator)
-            scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
-            painter.end()
-            return
-        image = QImage(size * 2, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(QColor("white"))
-        painter = QPainter(image)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
-        painter.end()
-        if not image.save(str(path)):
-            raise OSError(f"could not write the image {path}")
+        self.scene_.show_feedback()
+        export_scene(self.scene_, Path(path))
 
     # -- messages -----------------------------------------------------------------------
     def show_message(self, text: str) -> None:
