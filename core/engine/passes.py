@@ -244,6 +244,7 @@ class Trace:
     grad_h: list = field(default_factory=list)
     loss_spec: Loss | None = None  # the loss plugin's entry, for its formulas
     g_prime: list = field(default_factory=list)  # g'(a_k) for hidden k (index 0 and L: None)
+    activation_specs: list = field(default_factory=list)  # the hidden layers' plugin entries, for their formulas
 
     @property
     def depth(self) -> int:
@@ -294,7 +295,7 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
     L = network.depth
     rows = [None if m is None else m.T for m in ws.a[:L]]  # a_k, hidden layers: one row per sample
     trace = Trace(network, X, Y, rows + [ws.a[L]], [h[:-1].T for h in ws.h], yhat, losses,
-                  float(losses.mean()), loss_spec=kernel.loss)
+                  float(losses.mean()), loss_spec=kernel.loss, activation_specs=list(kernel.hidden))
     trace.grad_a = [None] + [g.T for g in ws.grad_a[1:L]] + [ws.grad_a[L]]
     trace.grad_W = [None] + gradients.W
     trace.grad_b = [None] + gradients.b

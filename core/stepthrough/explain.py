@@ -87,8 +87,13 @@ def explain(step: Step, trace: Trace, *, lr: float = 0.1, index: int = 0) -> Exp
                 text += " = " + to_unicode("".join(part_symbol(p, step.k) for p in rhs))
             texts.append(text + " = " + terms_text(terms[1:]))
         result = array_text(lines[0][-1].value)
+    hidden = 0 < step.layer < trace.depth
+    g_formula = ctx.activation_text(step.layer, "formula") if hidden else ""
+    g_slope = ctx.activation_text(step.layer, "derivative_formula") if hidden else ""
     meaning = rule.meaning.format(k=step.k, p=step.k - 1, words=ctx.words(rule),
-                                  g=ctx.activation(step.layer) if 0 < step.layer < trace.depth else "")
+                                  g=ctx.activation(step.layer) if hidden else "",
+                                  g_formula=f", {g_formula}," if g_formula else "",
+                                  g_slope=f", {g_slope}" if g_slope else "")
     return Explanation(step.formula, lines, "; ".join(texts), result, meaning, operands)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from core.engine.passes import Trace
+from core.stepthrough.latex_text import to_unicode
 from core.stepthrough.notation import read_name, split, sub, symbol
 from core.stepthrough.numbers import sample
 
@@ -112,7 +113,7 @@ A = Rule("a", "forward", (Equation("a{k}", (Q("b{k}"), " + ", Q("W{k}"), " ", Q(
          "Each unit of layer {k} adds up the outputs of layer {p}, each times the weight of its "
          "connection, and adds its bias.")
 H = Rule("h", "forward", (Equation("h{k}", (Apply(Q("a{k}")),)),),
-         "The activation {g} is applied to each unit's pre-activation on its own.",
+         "The activation {g}{g_formula} is applied to each unit's pre-activation on its own.",
          when=lambda k, L: k < L)
 YHAT = Rule("yhat", "forward", meaning="{words}", plugin_field="output_formula", plugin_words="output_explanation",
             default_formula=r"\hat{y} = O(a_L)", lhs="yhat",
@@ -137,7 +138,8 @@ GRAD_H = Rule("grad_h", "backward", (Equation("grad_h{p}", (Q("W{k}", transpose=
               "connections.", written_layer="p")
 GRAD_A = Rule("grad_a", "backward", (Equation("grad_a{p}", (Q("grad_h{p}"), r" \odot ", Q("gprime{p}"))),),
               "The blame passes back through {g}: each unit's is scaled by the slope g' at its "
-              "pre-activation (a flat slope lets little through).", written_layer="p", when=lambda k, L: k > 1)
+              "pre-activation{g_slope} (a flat slope lets little through).", written_layer="p",
+              when=lambda k, L: k > 1)
 UPDATE = Rule("update", "update", (
     Equation("W{k}", (Q("W{k}"), r" - ", Q("eta"), r"\, ", Q("grad_W{k}")), op=r"\leftarrow"),
     Equation("b{k}", (Q("b{k}"), r" - ", Q("eta"), r"\, ", Q("grad_b{k}")), op=r"\leftarrow")),
@@ -222,6 +224,12 @@ class Context:
     def plugin_formula(self, rule: Rule, L: int) -> str:
         """The loss plugin's own formula for this step, a_L written with the real L."""
         return output_layer(self.plugin_text(rule.plugin_field) or rule.default_formula, L)
+
+    def activation_text(self, k: int, name: str) -> str:
+        """Layer k's activation plugin field ``name`` (formula, derivative_formula) as Unicode, or ""."""
+        specs = getattr(self.trace, "activation_specs", [])
+        text = getattr(specs[k - 1], name, "") if 0 < k <= len(specs) else ""
+        return to_unicode(text) if isinstance(text, str) and text else ""
 
     def plugin_text(self, name: str) -> str:
         """A text field of the loss plugin; anything but a string (a plugin's slip) counts as none."""

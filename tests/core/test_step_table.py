@@ -231,3 +231,20 @@ def test_a_plugin_whose_words_are_not_text_falls_back(plugin_host):
     assert view.result == pytest.approx(trace.grad_a[1][0, 0])
     with pytest.raises(NotAnElement):
         element_view(steps["grad_a1"], trace, ("neuron", 1, 5))
+
+
+def test_an_activation_plugins_formulas_are_in_its_steps_words(plugin_host):
+    module = types.ModuleType("softsign_words_plugin")
+
+    @hookimpl
+    def register_activations(register):
+        register(name="softsign", fn=lambda a: a / (1 + np.abs(a)), derivative=lambda a: 1 / (1 + np.abs(a)) ** 2,
+                 formula=r"g(a) = \frac{a}{1 + |a|}", derivative_formula=r"g'(a) = \frac{1}{(1 + |a|)^2}")
+
+    module.register_activations = register_activations
+    assert plugin_host.add_plugin(module, "softsign_words_plugin").state == "loaded"
+    trace = run_trace(Network([2, 3, 2], ["softsign"]), [1, -2], [1, 0], plugin_host.registry)
+    steps = {s.quantity: s for s in build(trace)}
+    assert "softsign, g(a) = a/(1 + |a|)," in explain(steps["h1"], trace).meaning
+    assert "g′(a) = 1/((1 + |a|)²)" in explain(steps["grad_a1"], trace).meaning
+    assert explain(steps["h1"], trace).substituted.startswith("h₁ = g(a₁) = softsign([")
