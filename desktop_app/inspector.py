@@ -304,7 +304,7 @@ class Inspector(QWidget):
                                       else "not computed yet")
         self.weight_path.setText(
             f"{weight}: from {names.unit_name(f'h{k - 1}', j)} to {names.unit_name(f'a{k}', i)}, row {i + 1} and "
-            f"column {j + 1} of W_{k} (the notes write w_{k}{i + 1}{j + 1}). "
+            f"column {j + 1} of {Element(f'W{k}').text()} (the notes write w_{k}{i + 1}{j + 1}). "
             "Type a value and press Enter; Ctrl+Z undoes it.")
 
     # -- edits --------------------------------------------------------------------------

@@ -139,7 +139,8 @@ def edge_tooltip(network: Network, trace, k: int, i: int, j: int, known: set | N
             f"to {unit_name(f'a{k}', i)})")
     if trace is not None and trace.grad_W[k] is not None and (known is None or f"grad_W{k}" in known):
         text += f"\n{Element(f'grad_W{k}', (i + 1, j + 1)).text()} = {number(trace.grad_W[k][i, j])}"
-    text += f"\nrow {i + 1} of W_{k} (unit {i + 1} of layer {k}), column {j + 1} (unit {j + 1} of layer {k - 1})"
+    text += (f"\nrow {i + 1} of {Element(f'W{k}').text()} (unit {i + 1} of layer {k}), "
+             f"column {j + 1} (unit {j + 1} of layer {k - 1})")
     return text
 
 

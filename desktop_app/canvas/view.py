@@ -85,8 +85,7 @@ class NetworkView(QGraphicsView):
             "QLabel { background: rgba(211, 47, 47, 225); color: white; padding: 6px 12px;"
             " border-radius: 6px; font-weight: bold; }")
         self._overlay.hide()
-        self.legend = legend(self.viewport())  # shown while a step is stepped through
-        self.legend.move(8, 8)
+        self.legend = legend(self)  # shown while stepping; a child of the view: scrolling leaves it put
         self.legend.hide()
         self._message = ""
         self._message_timer = QTimer(self, singleShot=True, interval=MESSAGE_MS)
@@ -145,7 +144,7 @@ class NetworkView(QGraphicsView):
         self.step_overlay.show(step_view)
         if step_view is not None:
             self.legend.adjustSize()
-            self.legend.move(8, 8)
+            self.legend.move(self.viewport().geometry().topLeft() + QPoint(8, 8))
             self.legend.raise_()
         self.legend.setVisible(step_view is not None)
 
