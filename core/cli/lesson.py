@@ -11,7 +11,7 @@ from typing import Any
 
 from core.cli.base import Command, CommandError, add_safe_mode, check_names, emit_json, load_host
 from core.lesson.lesson_file import load_lesson
-from core.lesson.markdown import math_spans
+from core.lesson.markdown import math_spans, plain_text
 from core.lesson.model import Lesson
 from core.lesson.quantities import END, START
 from core.lesson.session import LessonSession
@@ -69,8 +69,8 @@ def report(lesson: Lesson, host: Any) -> dict[str, Any]:
     for index, page in enumerate(lesson.pages):
         entry: dict[str, Any] = {"page": index + 1, "title": page.title, "step": page.state.step}
         if page.question is not None:
-            entry["question"] = {"kind": page.question.kind, "prompt": page.question.prompt,
-                                 "answer": session.expected(index)}
+            entry["question"] = {"kind": page.question.kind, "prompt": plain_text(page.question.prompt),
+                                 "answer": plain_text(session.expected(index))}
             if page.question.kind in ("number", "signs") and session.trace_for(index) is None:
                 problems.append(f"page {index + 1}: the answer cannot be computed ({session.trace_error})")
         pages.append(entry)

@@ -138,7 +138,7 @@ def grade_signs(question: SignsQuestion, given: str, trace: Trace | None) -> Ver
 
 def grade_choice(question: ChoiceQuestion, given: str) -> Verdict:
     right = question.options[question.answer - 1]
-    shown = f"{question.answer}. {right}"
+    shown = f"option {question.answer}: {right}"
     try:
         chosen = int(given.strip())
     except ValueError:

@@ -145,5 +145,11 @@ def math_spans(text: str) -> list[str]:
 
 
 def plain_text(text: str) -> str:
-    """``text`` without markup, one line per block (for summaries and CSV)."""
-    return "\n".join(block.plain for block in parse(text))
+    """``text`` without markup, math as Unicode (``$\\nabla h_2$`` → ∇h₂), one line per block.
+
+    For the summary, its CSV and the terminal.
+    """
+    from core.stepthrough.latex_text import to_unicode
+
+    return "\n".join("".join(to_unicode(r.text) if r.kind == "math" else r.text for r in block.runs)
+                     for block in parse(text))

@@ -40,7 +40,7 @@ def build_summary(lesson: Lesson, progress: Progress, expected: Callable[[int], 
             "correct": progress.solved(index),
             "first_try": progress.first_try(index),
             "revealed": index in progress.revealed,
-            "expected": expected(index),
+            "expected": plain_text(expected(index)),
         })
     return {
         "format": SUMMARY_FORMAT,

@@ -67,7 +67,7 @@ def test_a_value_that_rounds_to_zero_may_be_called_zero_or_given_its_sign(trace)
 def test_choice():
     question = ChoiceQuestion(prompt="", options=["a", "b", "c"], answer=2)
     assert grade(question, "2").correct
-    assert not grade(question, "1").correct and grade(question, "1").expected == "2. b"
+    assert not grade(question, "1").correct and grade(question, "1").expected == "option 2: b"
     assert not grade(question, "").correct and "Choose" in grade(question, "").message
 
 

@@ -72,7 +72,7 @@ def test_the_summary_lists_every_question_with_the_answers_given(lesson, registr
     session.answer("- + -")
     session.go(3)
     session.answer("2")
-    assert session.reveal() == "1. =1+1"
+    assert session.reveal() == "option 1: =1+1"
     summary = session.summary()
     assert summary["lesson"]["title"] == "Three pages"
     assert summary["score"] == {"questions": 3, "correct": 2, "first_try": 1}
@@ -92,7 +92,7 @@ def test_the_summary_lists_every_question_with_the_answers_given(lesson, registr
     assert by_page["1"]["first_answer"] == "0.5" and by_page["1"]["last_answer"] == "0.4391"
     assert by_page["1"]["correct"] == "yes" and by_page["1"]["first_try"] == "no"
     # text from the lesson or the learner that a spreadsheet would run is quoted; numbers stay numbers
-    assert by_page["4"]["prompt"] == "'=SUM(A1)" and by_page["4"]["expected"] == "1. =1+1"
+    assert by_page["4"]["prompt"] == "'=SUM(A1)" and by_page["4"]["expected"] == "option 1: =1+1"
     assert by_page["3"]["first_answer"] == "'- + -"
     assert "-0.5" in summary_csv({"questions": [{**rows[1], "answers": ["-0.5"]}]}).splitlines()[1].split(",")
 

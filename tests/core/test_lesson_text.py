@@ -39,4 +39,5 @@ def test_html_and_links_are_just_characters():
 def test_math_spans_and_plain_text():
     text = "Inline $a_1$ and\n\n$$h_1 = g(a_1)$$"
     assert math_spans(text) == ["a_1", "h_1 = g(a_1)"]
-    assert plain_text("# Title\n\n**bold** $x$") == "Title\n**bold** $x$".replace("**bold**", "bold")
+    typed = "# Title\n\n**bold** $\\nabla h_2 = W_3^{\\mathrm{T}} \\nabla a_3$"
+    assert plain_text(typed) == "Title\nbold ∇h₂ = W₃ᵀ ∇a₃"
