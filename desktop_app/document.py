@@ -17,6 +17,26 @@ from core.engine.passes import Trace, run_trace
 from core.plugin_host.host import PluginHost
 from core.plugin_host.validation import PLUGIN_ERRORS
 
+from .commands import NetworkCommand
+
+
+class DocumentStack(QUndoStack):
+    """The document's undo stack. While ``locked`` holds a reason (a lesson page locks editing),
+    edits of the network by hand (commands.NetworkCommand) are refused with ``refused(reason)``;
+    what training does to the weights is not an edit by hand and goes through."""
+
+    refused = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.locked = ""
+
+    def push(self, command) -> None:
+        if self.locked and isinstance(command, NetworkCommand):
+            self.refused.emit(self.locked)
+            return
+        super().push(command)
+
 
 class Document(QObject):
     """One open network. Widgets read ``network`` and ``trace`` and listen to the signals.
@@ -43,7 +63,7 @@ class Document(QObject):
         self.network = network
         self.host = host
         self.path = Path(path) if path else None
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = DocumentStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.example = example
         self.metadata: dict | None = None  # the file's free-text name and description, kept on save

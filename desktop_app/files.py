@@ -8,12 +8,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core.engine.network import Network
-from core.io.network_file import (
-    FileFormatError,
-    example_arrays,
-    load_network,
-    save_network,
-)
+from core.io.network_file import FileFormatError, example_arrays, save_network
+from core.lesson.fields import LessonFormatError
+from core.lesson.lesson_file import load_network_or_lesson
+from core.lesson.model import Lesson
 
 from . import plain_text
 from .settings import add_recent_file, recent_files
@@ -21,7 +19,7 @@ from .settings import add_recent_file, recent_files
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-NETWORK_FILTER = "Backprop Studio networks (*.json);;All files (*)"
+NETWORK_FILTER = "Backprop Studio networks and lessons (*.json);;All files (*)"
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 
 
@@ -105,12 +103,20 @@ class FileController(QObject):
         if ask and not self.maybe_save():
             return False
         try:
-            network, extras = load_network(path)
-        except FileFormatError as exc:
+            loaded = load_network_or_lesson(path)
+        except (FileFormatError, LessonFormatError) as exc:
             self.window.statusBar().showMessage(f"Could not open {Path(path).name}", 8000)
             plain_text.critical(self.window, "Cannot open network",
                                 f"The file could not be opened:\n\n{exc}\n\nThe current network is kept.")
             return False
+        if isinstance(loaded, Lesson):  # a lesson file: follow it
+            if not self.window.lessons.maybe_save():
+                return False
+            self.window.lessons.open_lesson(loaded, Path(path))
+            if remember:
+                self._remember(path)
+            return True
+        network, extras = loaded
         document = self.window.replace_document(network, Path(path), example_arrays(extras))
         document.metadata = extras.get("metadata")
         if document.trace_error:  # e.g. a layer whose activation's plugin is not installed

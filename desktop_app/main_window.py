@@ -20,6 +20,8 @@ from .canvas.view import NetworkView
 from .document import Document
 from .files import FileController, new_network
 from .inspector import Inspector
+from .lesson.controller import LessonController
+from .lesson.menu import build_lesson_menu
 from .palette import Palette
 from .plugins_ui import PluginsController
 from .settings import app_settings
@@ -85,6 +87,8 @@ class MainWindow(QMainWindow):
         self.training_dock.raise_()
         self.plugins = PluginsController(self)
         self.actions_ = build_actions(self)
+        self.lessons = LessonController(self)  # the Lesson menu, the lesson editor and the student pane
+        self.lesson_actions = build_lesson_menu(self, self.lessons)
         self.summary = plain_text.plain_label()  # holds trace errors naming plugins
         self.statusBar().addPermanentWidget(self.summary)
 
@@ -214,7 +218,9 @@ class MainWindow(QMainWindow):
         self.welcome.hide()
 
     def _welcome_chosen(self, key: str) -> None:
-        if key == "textbook":
+        if key == "lesson":
+            self.lessons.open_builtin()
+        elif key == "textbook":
             self.open_worked_example()
         elif key == "spiral":
             from core.io.resources import example_files
@@ -319,9 +325,10 @@ class MainWindow(QMainWindow):
         """Pause training, ask about unsaved changes, then stop everything cleanly."""
         if self.training.is_training:
             self.training.pause()
-        if not self.files.maybe_save():
+        if not (self.lessons.maybe_save() and self.files.maybe_save()):
             event.ignore()
             return
+        self.lessons.close_lesson(ask=False)  # its docks are not part of the layout kept for next time
         self.training.shutdown()
         if self.autosaver is not None:
             self.autosaver.shutdown()

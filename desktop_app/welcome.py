@@ -8,12 +8,15 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 class WelcomeCard(QFrame):
     """Shown at start-up over the canvas; any choice (or the first edit) hides it."""
 
-    chosen = Signal(str)  # "textbook", "spiral", "open" or "new"
+    chosen = Signal(str)  # "textbook", "lesson", "spiral", "open" or "new"
 
     CHOICES = (
         ("textbook", "Step through the worked example",
          "The 3-3-3-2 network of the notes with x = [2, 5, 3], y = [1, 0]: every number of the\n"
          "forward pass, backpropagation and the update, one equation at a time."),
+        ("lesson", "Follow the lesson “Backpropagation by hand”",
+         "The same example as a guided lesson: a page per equation, a question on each, your answers\n"
+         "remembered and a summary to hand in."),
         ("spiral", "Train a spiral classifier", "A 2-8-8-2 network on the two-arm spiral, with live plots."),
         ("open", "Open a network…", "A network file you saved before."),
         ("new", "Build your own", "Start from a 2-4-2 network and drag layers onto the canvas."),

@@ -60,7 +60,7 @@ class LessonSession:
         index = max(0, min(len(self) - 1, index))
         self.progress.page = index
         self.progress.visited.add(index)
-        self._save()
+        self.save()
         return self.page
 
     def next(self) -> Page:
@@ -109,13 +109,13 @@ class LessonSession:
             raise ValueError("this page asks no question")
         verdict = grade(question, given, trace=self.trace_for(self.index), snapshot=snapshot)
         self.progress.record(self.index, given if question.kind != "goal" else verdict.message, verdict)
-        self._save()
+        self.save()
         return verdict
 
     def reveal(self) -> str:
         """The right answer of this page's question (remembered as revealed)."""
         self.progress.revealed.add(self.index)
-        self._save()
+        self.save()
         return self.expected(self.index)
 
     def expected(self, index: int) -> str:
@@ -130,6 +130,7 @@ class LessonSession:
     def summary(self) -> dict[str, Any]:
         return build_summary(self.lesson, self.progress, self.expected)
 
-    def _save(self) -> None:
+    def save(self) -> None:
+        """Remember the progress now (when ``remember`` is on)."""
         if self.remember:
             save_progress(self.progress)

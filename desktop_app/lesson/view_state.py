@@ -1,0 +1,128 @@
+"""A page's state in the window: apply it (network, panels, step, selection, locks) or capture it.
+
+The names of panels and locks are the lesson file's (core.lesson.model.PANELS, LOCKS);
+this module is where they meet the window's docks and controls.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from core.engine.network import Network
+from core.lesson.model import LOCKS, PANELS, PageState
+from core.lesson.quantities import END, START
+from core.stepthrough.notation import Element
+
+from ..canvas.selection import Selection, selection_of
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+LOCK_MESSAGE = "This lesson page locks editing the network"
+
+
+def panel_docks(window: MainWindow) -> dict[str, QDockWidget]:
+    """The lesson file's panel names → the window's docks."""
+    return {"palette": window.palette_dock, "inspector": window.inspector_dock, "steps": window.steps_dock,
+            "training": window.training_dock, "plots": window.plots_dock}
+
+
+def same_network(a: Network, b: Network) -> bool:
+    """The same layers, plugins and parameters (bit for bit)."""
+    return (a.sizes == b.sizes and a.activations == b.activations and a.loss == b.loss
+            and all(np.array_equal(p, q) for p, q in zip(a.parameters(), b.parameters())))
+
+
+def step_controls(window: MainWindow) -> list[QWidget]:
+    """What moves the step-through: the panel's buttons and scrubber (and their shortcuts)."""
+    steps = window.steps
+    return [steps.start_button, steps.back_button, steps.play_button, steps.forward_button, steps.end_button,
+            steps.scrubber, steps.granularity, steps.quiz_toggle, steps.lr]
+
+
+def step_menu_actions(window: MainWindow) -> list:
+    """The actions of the Step menu (moving the step-through from the menu or its shortcuts)."""
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == "Step" and action.menu() is not None:
+            return [a for a in action.menu().actions() if not a.isSeparator()]
+    return []
+
+
+def apply_locks(window: MainWindow, locked: tuple[str, ...] | frozenset) -> None:
+    """Lock what a page locks and unlock the rest (names of core.lesson.model.LOCKS)."""
+    editing = "editing" in locked
+    window.document.undo_stack.locked = LOCK_MESSAGE if editing else ""
+    window.palette_dock.widget().setEnabled(not editing)
+    window.undo_group.setActiveStack(None if editing else window.document.undo_stack)  # no undo behind the lesson
+    window.training.setEnabled("training" not in locked)
+    stepping = "stepping" in locked
+    for widget in step_controls(window):
+        widget.setEnabled(not stepping)
+    for action in step_menu_actions(window):
+        action.setEnabled(not stepping)
+    if stepping:
+        window.steps.pause()
+
+
+def unlock_all(window: MainWindow) -> None:
+    apply_locks(window, ())
+
+
+def apply_panels(window: MainWindow, panels: tuple[str, ...]) -> None:
+    for name, dock in panel_docks(window).items():
+        dock.setVisible(name in panels)
+    if "steps" in panels:
+        window.steps_dock.raise_()
+
+
+def apply_step(window: MainWindow, step: str) -> None:
+    """Move the step-through to ``step`` ("start", "end" or the quantity a step writes)."""
+    if not window.steps_dock.isVisible():
+        window.steps_dock.show()
+    window.steps_dock.raise_()
+    steps = window.steps
+    if step == START:
+        steps.to_start()
+    elif step == END:
+        steps.to_end()
+    else:
+        steps.seek_quantity(step)
+
+
+def apply_element(window: MainWindow, element: Element | None) -> None:
+    scene = window.view.scene()
+    if element is None:
+        scene.select(None)
+        return
+    try:
+        scene.select(selection_of(element, window.document.network.sizes))
+    except ValueError:  # the learner's own network (a "keep" page) has no such element
+        scene.select(None)
+
+
+def element_of(selection: Selection | None, depth: int) -> Element | None:
+    """The element name of a canvas selection: W2[1,3], b2[1], h1[3] (a hidden or input unit), a3[1] (an output)."""
+    if selection is None or selection.kind not in ("neuron", "weight", "bias") or selection.i is None:
+        return None
+    k, i = selection.layer, selection.i + 1
+    if selection.kind == "weight":
+        return Element(f"W{k}", (i, (selection.j or 0) + 1))
+    if selection.kind == "bias":
+        return Element(f"b{k}", (i,))
+    return Element(f"a{k}" if k == depth else f"h{k}", (i,))
+
+
+def capture(window: MainWindow, locked: tuple[str, ...] = ()) -> PageState:
+    """The window's view as a page state: the step, the selection, the panels shown."""
+    state = PageState(locked=tuple(name for name in LOCKS if name in locked))
+    panels = tuple(name for name, dock in panel_docks(window).items() if dock.isVisible())
+    state.panels = tuple(name for name in PANELS if name in panels)
+    player = window.steps.player
+    if player is not None and window.steps_dock.isVisible():
+        step = player.current
+        state.step = END if player.at_end else (START if step is None else step.quantity)
+    scene = window.view.scene()
+    state.element = element_of(getattr(scene, "selection", None), window.document.network.depth)
+    return state

@@ -1,0 +1,293 @@
+"""A teacher authors a three-page lesson in the app and saves it; a learner opens it, answers
+right and wrong, and hands in the summary. Driven through the menus, buttons and fields."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QFileDialog
+
+from core.io.network_file import example_arrays
+from core.lesson.lesson_file import load_lesson
+from desktop_app import files as files_module
+from desktop_app.main_window import MainWindow
+
+
+@pytest.fixture
+def make_window(qtbot, monkeypatch, host):
+    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
+
+    def make(*args) -> MainWindow:
+        window = MainWindow(host, *args, use_autosave=False, restore_layout=False)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+    return make
+
+
+def menu_action(window: MainWindow, text: str):
+    for top in window.menuBar().actions():
+        for item in top.menu().actions():
+            if item.text().replace("&", "") == text:
+                return item
+    raise LookupError(text)
+
+
+def click(qtbot, widget) -> None:
+    assert widget.isEnabled() and widget.isVisible(), widget.text()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def step_to(qtbot, window: MainWindow, quantity: str) -> None:
+    """Press Step forward until the step computing ``quantity`` is shown."""
+    for _ in range(len(window.steps.player)):
+        current = window.steps.player.current
+        if current is not None and current.quantity == quantity:
+            return
+        click(qtbot, window.steps.forward_button)
+    raise AssertionError(f"never reached {quantity}")
+
+
+def click_neuron(qtbot, window: MainWindow, layer: int, unit: int) -> None:
+    view = window.view
+    neuron = view.scene_.neurons[(layer, unit)]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(neuron.pos()))
+
+
+def click_weight(qtbot, window: MainWindow, k: int, i: int, j: int) -> None:
+    view = window.view
+    edge = next(e for e in view.scene_.edge_items() if (e.k, e.i, e.j) == (k, i, j))
+    line = edge.line()
+    point = QPointF(line.x1() + (line.x2() - line.x1()) / 4, line.y1() + (line.y2() - line.y1()) / 4)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(point))
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    widget.selectAll()
+    qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    qtbot.keyClicks(widget, text)
+
+
+def author_three_pages(qtbot, window: MainWindow, tmp_path, monkeypatch):
+    lessons = window.lessons
+    menu_action(window, "New Lesson").trigger()
+    editor = lessons.editor
+    assert lessons.editor_dock.isVisible() and lessons.lesson is not None and lessons.lesson.pages == []
+    type_into(qtbot, editor.title, "Three steps")
+
+    # page 1: the first pre-activation, one unit selected, with a number question
+    window.steps_dock.show()
+    step_to(qtbot, window, "a1")
+    click_neuron(qtbot, window, 1, 2)
+    click(qtbot, editor.add_button)
+    type_into(qtbot, editor.page_title, "The first step")
+    editor.text.setFocus()
+    qtbot.keyClicks(editor.text, "Each unit sums its inputs: $a_1 = b_1 + W_1 h_0$.")
+    editor._preview_timer.timeout.emit()
+    assert "Each unit sums its inputs" in editor.preview.plain()  # the live preview, math typeset
+    question = editor.question
+    question.kind.setCurrentIndex(question.kind.findData("number"))
+    qtbot.keyClicks(question.prompt, "What is $a_{1,3}$?")
+    qtbot.keyClicks(question.answer, "a1[9]")  # no such unit: refused by the file's own reader
+    assert "a1[9] does not fit a1" in question.problem.text()
+    type_into(qtbot, question.answer, "a1[3]")
+    assert question.problem.text() == ""
+
+    # page 2: the loss, with a multiple choice
+    step_to(qtbot, window, "loss")
+    click(qtbot, editor.add_button)
+    type_into(qtbot, editor.page_title, "The loss")
+    question.kind.setCurrentIndex(question.kind.findData("choice"))
+    qtbot.keyClicks(question.prompt, "Which output function turns $a_3$ into $\\hat{y}$?")
+    question.options.setFocus()
+    qtbot.keyClicks(question.options, "tanh")
+    qtbot.keyClick(question.options, Qt.Key.Key_Return)
+    qtbot.keyClicks(question.options, "softmax")
+    question.right.setValue(2)
+
+    # page 3: back into layer 2, a weight selected, the signs of ∇h_2
+    step_to(qtbot, window, "grad_h2")
+    click_weight(qtbot, window, 3, 0, 2)
+    click(qtbot, editor.add_button)
+    type_into(qtbot, editor.page_title, "Back into layer 2")
+    question.kind.setCurrentIndex(question.kind.findData("signs"))
+    qtbot.keyClicks(question.prompt, "The signs of $\\nabla h_2$?")
+    qtbot.keyClicks(question.quantity, "grad_h2")
+
+    lesson = lessons.lesson
+    assert [p.title for p in lesson.pages] == ["The first step", "The loss", "Back into layer 2"]
+    assert [p.state.step for p in lesson.pages] == ["a1", "loss", "grad_h2"]
+    assert [str(p.state.element) for p in lesson.pages] == ["h1[3]", "h1[3]", "W3[1,3]"]
+    assert [p.question.kind for p in lesson.pages] == ["number", "choice", "signs"]
+    assert lesson.pages[1].question.options == ["tanh", "softmax"]
+
+    # reorder, duplicate and delete, all undoable
+    editor.pages.setCurrentRow(2)
+    click(qtbot, editor.up_button)
+    assert [p.title for p in lesson.pages] == ["The first step", "Back into layer 2", "The loss"]
+    click(qtbot, editor.undo_button)
+    assert [p.title for p in lesson.pages] == ["The first step", "The loss", "Back into layer 2"]
+    editor.pages.setCurrentRow(0)
+    click(qtbot, editor.duplicate_button)
+    assert len(lesson.pages) == 4 and lesson.pages[1].title == "The first step"
+    click(qtbot, editor.delete_button)
+    assert [p.title for p in lesson.pages] == ["The first step", "The loss", "Back into layer 2"]
+    click(qtbot, editor.undo_button)
+    assert len(lesson.pages) == 4
+    click(qtbot, editor.redo_button)
+    assert len(lesson.pages) == 3
+    assert editor.pages.count() == 3 and editor.pages.item(2).text().startswith("3. Back into layer 2")
+
+    # Preview as student, then back to editing: nothing is remembered, the teacher keeps the controls
+    click(qtbot, editor.preview_button)
+    assert lessons.mode == "preview" and lessons.student.banner.isVisible()
+    assert lessons.student.page_title.text() == "The first step"
+    assert not window.training.isEnabled()  # the page locks training
+    click(qtbot, lessons.student.back_to_editing)
+    assert lessons.mode == "author" and lessons.editor_dock.isVisible() and window.training.isEnabled()
+
+    path = tmp_path / "three-steps.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(path), ""))
+    click(qtbot, editor.save_button)
+    assert path.is_file() and lessons.stack.isClean()
+    return path
+
+
+def test_author_a_lesson_then_follow_it_as_a_learner(qtbot, make_window, textbook, tmp_path, monkeypatch):
+    network, extras = textbook
+    window = make_window(network, None, example_arrays(extras))
+    path = author_three_pages(qtbot, window, tmp_path, monkeypatch)
+    saved = load_lesson(path)  # what was written opens, checked like any lesson file
+    assert saved.title == "Three steps" and len(saved.pages) == 3
+    assert json.loads(path.read_text())["pages"][0]["question"]["answer"] == "a1[3]"
+    menu_action(window, "Close Lesson").trigger()
+    assert not window.lessons.editor_dock.isVisible()
+
+    # the learner opens the file (File ▸ Open takes lessons too)
+    assert window.files.open_path(path, ask=False)
+    lessons, pane = window.lessons, window.lessons.student
+    assert lessons.mode == "student" and lessons.student_dock.isVisible()
+    assert pane.page_title.text() == "The first step" and "Each unit sums its inputs" in pane.text.plain()
+    box = pane.question
+    # page 1: the step-through stops before a_1 while the question is open (no spoilers)
+    assert window.steps.player.position == 0 and window.view.scene_.selection.i == 2
+    type_into(qtbot, box.line, "5")
+    click(qtbot, box.check_button)
+    assert "Not quite" in box.feedback.text() and not box.check_button.isEnabled()
+    click(qtbot, box.retry_button)
+    type_into(qtbot, box.line, "5.3")
+    click(qtbot, box.check_button)
+    assert box.feedback.text().startswith("Right: a₁,₃ = 5.3")
+    assert window.steps.player.current.quantity == "a1"  # answered: the page's step is shown
+    # the page locks editing: deleting a layer on the canvas is refused, the network kept
+    window.view.scene_.select(None)
+    window.view.editing.delete_layer(1)
+    assert window.document.network.sizes == [3, 3, 3, 2]
+    assert "locks editing" in window.statusBar().currentMessage()
+    assert not window.training.isEnabled() and not window.palette_dock.widget().isEnabled()
+    click(qtbot, pane.next_button)
+
+    # page 2: a wrong choice, Retry, the right one
+    assert pane.page_title.text() == "The loss" and window.steps.player.current.quantity == "loss"
+    box.group.button(1).click()
+    click(qtbot, box.check_button)
+    assert box.feedback.text() == "Not this one."
+    click(qtbot, box.retry_button)
+    box.group.button(2).click()
+    click(qtbot, box.check_button)
+    assert box.feedback.text() == "Right."
+    click(qtbot, pane.next_button)
+
+    # page 3: right at the first try
+    assert window.steps.player.current.quantity != "grad_h2"
+    assert "3 signs" in box.line.placeholderText()
+    type_into(qtbot, box.line, "- + -")
+    click(qtbot, box.check_button)
+    assert box.feedback.text().startswith("Right")
+    assert window.steps.player.current.quantity == "grad_h2"
+    assert pane.next_button.text().startswith("Finish")
+    click(qtbot, pane.next_button)
+
+    dialog = lessons.summary_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.score.text().startswith("3 of 3 questions answered right (1 at the first try)")
+    qtbot.keyClicks(dialog.student, "Ada")
+    out = tmp_path / "handed-in.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), ""))
+    click(qtbot, dialog.save_csv)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["first_answer"] for r in rows] == ["5", "1", "'- + -"]
+    assert [r["last_answer"] for r in rows] == ["5.3", "2", "'- + -"]
+    assert [r["correct"] for r in rows] == ["yes", "yes", "yes"]
+    assert [r["first_try"] for r in rows] == ["no", "no", "yes"]
+    assert rows[0]["expected"] == "a₁,₃ = 5.3" and rows[1]["expected"] == "option 2: softmax"
+    json_out = tmp_path / "handed-in.json"
+    assert dialog.save_to(json_out)
+    summary = json.loads(json_out.read_text())
+    assert summary["student"] == "Ada" and summary["score"] == {"questions": 3, "correct": 3, "first_try": 1}
+    dialog.close()
+
+    # progress is remembered: another window opens the lesson where the learner was
+    window.close()
+    again = make_window()
+    assert again.files.open_path(path, ask=False)
+    assert again.lessons.student.page_title.text() == "Back into layer 2"
+    assert again.lessons.student.question.feedback.text().startswith("You answered this one right")
+    assert again.steps.player.current.quantity == "grad_h2"  # solved: nothing hidden any more
+
+
+def test_the_built_in_lesson_is_offered_on_the_start_screen_and_in_help(qtbot, make_window):
+    window = make_window()
+    window.show_welcome()
+    click(qtbot, window.welcome.buttons["lesson"])
+    assert window.lessons.lesson.title == "Backpropagation by hand"
+    assert window.document.network.sizes == [3, 3, 3, 2] and window.lessons.student_dock.isVisible()
+    assert window.lessons.path is None  # Save never overwrites the shipped file
+    assert not window.palette_dock.isVisible()  # the page's panels: the step-through and the inspector
+    menu_action(window, "Close Lesson").trigger()
+    assert window.palette_dock.isVisible()  # the panels as they were
+    help_texts = [a.text() for top in window.menuBar().actions() if top.text().replace("&", "") == "Help"
+                  for a in top.menu().actions()]
+    assert "Follow “Backpropagation by hand”" in help_texts
+
+
+def test_a_hostile_lesson_is_shown_as_text(qtbot, make_window, textbook, tmp_path):
+    from core.lesson.lesson_file import new_lesson, save_lesson
+    from core.lesson.model import Page
+
+    lesson = new_lesson(*textbook, title="<h1>big</h1>")
+    lesson.pages.append(Page("<img src=/dev/zero>", "<b>not bold</b> <img src=/dev/zero> [x](file:///etc/passwd)"))
+    save_lesson(lesson, tmp_path / "hostile.json")
+    window = make_window()
+    assert window.lessons.open_path(tmp_path / "hostile.json")
+    pane = window.lessons.student
+    assert pane.page_title.text() == "<img src=/dev/zero>" and pane.page_title.textFormat() == Qt.TextFormat.PlainText
+    assert pane.text.plain() == "<b>not bold</b> <img src=/dev/zero> [x](file:///etc/passwd)"
+    assert "<b>" not in pane.text.toHtml().replace("&lt;b&gt;", "")  # the text was never read as HTML
+
+
+def test_a_page_can_lock_the_step_through_where_it_is(qtbot, make_window, textbook, tmp_path):
+    from core.lesson.lesson_file import new_lesson, save_lesson
+    from core.lesson.model import Page, PageState
+
+    lesson = new_lesson(*textbook, title="Locked")
+    lesson.pages += [Page("Stay here", "", PageState(step="grad_h2", locked=("stepping",))),
+                     Page("Move freely", "", PageState(step="a1"))]
+    save_lesson(lesson, tmp_path / "locked.json")
+    window = make_window()
+    assert window.lessons.open_path(tmp_path / "locked.json")
+    assert window.steps.player.current.quantity == "grad_h2"
+    assert not window.steps.forward_button.isEnabled() and not window.steps.scrubber.isEnabled()
+    step_forward = menu_action(window, "Step Forward")
+    assert not step_forward.isEnabled()
+    step_forward.trigger()  # a disabled action does nothing
+    assert window.steps.player.current.quantity == "grad_h2"
+    assert window.training.isEnabled()  # only what the page locks is locked
+    click(qtbot, window.lessons.student.next_button)
+    assert window.steps.forward_button.isEnabled() and step_forward.isEnabled()
+    click(qtbot, window.steps.forward_button)
+    assert window.steps.player.current.quantity == "h1"
