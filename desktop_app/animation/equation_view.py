@@ -7,6 +7,7 @@ text of the same line is the tooltip and what Copy puts on the clipboard.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +86,9 @@ class EquationView(QWidget):
 
         def flush():
             nonlocal latex
-            text = latex.replace(r"\left(", "(").replace(r"\right)", ")").strip()
+            text = latex.replace(r"\left(", "(").replace(r"\right)", ")")
+            binary = re.match(r"\s+([-+])\s", text)  # " - η…" between two matrices: keep it binary
+            text = (rf"{{}}{binary.group(1)}\ " + text[binary.end():] if binary else text).strip()
             latex = ""
             if text.replace(r"\,", "").replace(r"\ ", "").strip():  # spacing alone is the gap
                 pixmap = formula_pixmap(text, color=INK)
@@ -104,12 +107,11 @@ class EquationView(QWidget):
                     flush()  # a line may wrap before an "="
                 latex += term.latex
                 continue
-            flush()
             value = np.asarray(term.value, dtype=float)
-            if value.ndim == 0:
-                text = number(value)
-                pieces.append(Piece(self.metrics.horizontalAdvance(text), self.metrics.height(), text=text))
+            if value.ndim == 0:  # a number is typeset with the formula around it
+                latex += f" {number(value)} "
                 continue
+            flush()
             cells = _summarised(value[:, None] if value.ndim == 1 else value)
             pieces.append(self._matrix_piece(cells, term.transpose))
         flush()
