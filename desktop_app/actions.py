@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QStyle, QToolBar
+from PySide6.QtWidgets import QMenu, QSizePolicy, QStyle, QToolBar, QWidget
 
 from core.io.resources import example_files
 
@@ -84,6 +84,11 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
     a.view_menu = bar.addMenu("&View")
     a.view_menu.addActions([a.zoom_fit, a.zoom_in, a.zoom_out])
     a.view_menu.addSeparator()
+    a.layout_menu = a.view_menu.addMenu("&Layout")
+    a.layout_menu.addActions(list(window.layouts.actions.values()))
+    a.layout_menu.addSeparator()
+    a.layout_menu.addAction(window.layouts.reset_action)
+    a.view_menu.addSeparator()
     for dock in window.docks():
         a.view_menu.addAction(dock.toggleViewAction())
     step_menu = bar.addMenu("&Step")
@@ -110,6 +115,10 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
     toolbar.addActions([a.undo, a.redo])
     toolbar.addSeparator()
     toolbar.addAction(a.zoom_fit)
+    spacer = QWidget(toolbar)
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    toolbar.addWidget(spacer)
+    toolbar.addActions(list(window.layouts.actions.values()))  # the task layouts, at the right
     window.addToolBar(toolbar)
     a.toolbar = toolbar
     update_recent_menu(window, a.recent_menu, window.files.recent())

@@ -20,6 +20,7 @@ from .canvas.view import NetworkView
 from .document import Document
 from .files import FileController, new_network
 from .inspector import Inspector
+from .layouts import LayoutController
 from .lesson.controller import LessonController
 from .lesson.menu import build_lesson_menu
 from .palette import Palette
@@ -83,9 +84,8 @@ class MainWindow(QMainWindow):
         self.steps = StepPanel(self.state)
         self.steps_dock = self._dock("Step through", "steps_dock", self.steps,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.training_dock, self.steps_dock)
-        self.training_dock.raise_()
         self.plugins = PluginsController(self)
+        self.layouts = LayoutController(self, self.settings)
         self.actions_ = build_actions(self)
         self.lessons = LessonController(self)  # the Lesson menu, the lesson editor and the student pane
         self.lesson_actions = build_lesson_menu(self, self.lessons)
@@ -111,7 +111,10 @@ class MainWindow(QMainWindow):
         colours.notifier().changed.connect(self._colours_changed)
         self._watch(document)
         self.resize(1440, 900)
-        self._layout_restored = restore_layout and self._restore_layout()
+        if restore_layout:
+            self.layouts.restore_saved()
+        else:
+            self.layouts.switch("build")
         self._update_title()
         self._update_summary()
         QTimer.singleShot(0, self.view.zoom_to_fit)
@@ -189,8 +192,7 @@ class MainWindow(QMainWindow):
         textbook = next((p for p in example_files() if p.stem == "textbook"), None)
         if textbook is None or not self.files.open_example(textbook):
             return False
-        self.steps_dock.show()
-        self.steps_dock.raise_()
+        self.layouts.switch("step")
         self.steps.to_start()
         self.statusBar().showMessage("The worked example: press Step forward (→) to compute a_1", 10000)
         return True
@@ -228,9 +230,11 @@ class MainWindow(QMainWindow):
             spiral = next((p for p in example_files() if p.stem == "spiral-classifier"), None)
             if spiral is not None and self.files.open_example(spiral):
                 self.training.form.set_dataset("spiral")
-                self.training_dock.raise_()
+                self.layouts.switch("train")
         elif key == "open":
             self.files.open()
+        elif key == "new":
+            self.layouts.switch("build")
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -294,32 +298,9 @@ class MainWindow(QMainWindow):
         return recovered
 
     # -- layout and closing -------------------------------------------------------------
-    def _restore_layout(self) -> bool:
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        return state is not None and self.restoreState(state)
-
-    def _default_dock_sizes(self) -> None:
-        width = self.width()
-        self.resizeDocks([self.palette_dock], [210], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock], [310], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.training_dock, self.plots_dock], [480, max(400, width - 480)],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.training_dock], [max(280, self.height() // 3)], Qt.Orientation.Vertical)
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._layout_restored:  # dock sizes only take once the window has a size
-            self._layout_restored = True
-            self._default_dock_sizes()
-            QTimer.singleShot(0, self._default_dock_sizes)
-
-    def _save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.sync()
+        self.layouts.window_shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Pause training, ask about unsaved changes, then stop everything cleanly."""
@@ -332,6 +313,6 @@ class MainWindow(QMainWindow):
         self.training.shutdown()
         if self.autosaver is not None:
             self.autosaver.shutdown()
-        self._save_layout()
+        self.layouts.save()
         silence(self.document)
         event.accept()

@@ -40,6 +40,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="with --step: pose the check-yourself question of the next step")
     parser.add_argument("--answer", metavar="TEXT", help="with --quiz: type this answer and press Check")
     parser.add_argument("--welcome", action="store_true", help="show the start screen")
+    parser.add_argument("--layout", choices=["build", "step", "train"], default=None,
+                        help="the task layout (default: step with --step, train with --dataset or --train, "
+                             "else build)")
     parser.add_argument("--colours", choices=["standard", "colour_blind"], default=None,
                         help="the colour scheme (default: the one in the settings)")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
@@ -52,11 +55,31 @@ def _settle(app, seconds: float = 0.3) -> None:
         time.sleep(0.01)
 
 
-def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900), *,
-                    dataset: str | None = None, train_epochs: int = 0, safe_mode: bool = False,
-                    step: str | None = None, welcome: bool = False, select: str | None = None,
-                    quiz: bool = False, answer: str | None = None, colours: str | None = None) -> Path:
-    """Build the window with ``file`` offscreen, show values, optionally train, grab it to ``output``."""
+def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900), **options) -> Path:
+    """Build the window with ``file`` offscreen, show values, optionally train, grab it to ``output``.
+
+    ``options`` are those of :func:`staged_window`.
+    """
+    app, window = staged_window(file, size, **options)
+    output = Path(output)
+    if not window.grab().save(str(output), "PNG"):
+        raise OSError(f"could not write {output}")
+    window.document.undo_stack.setClean()
+    window.close()
+    return output
+
+
+def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: str | None = None,
+                  train_epochs: int = 0, safe_mode: bool = False, step: str | None = None,
+                  welcome: bool = False, select: str | None = None, quiz: bool = False,
+                  answer: str | None = None, colours: str | None = None, layout: str | None = None):
+    """The window of :func:`take_screenshot`, shown and settled, before it is grabbed.
+
+    Returns
+    -------
+    (QApplication, MainWindow)
+        Tests check what is on screen; the caller closes the window.
+    """
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
     from core.io.network_file import example_arrays, load_network
     from core.plugin_host.host import PluginHost
@@ -75,6 +98,10 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
         colour_schemes.use(colours)
     window.resize(*size)
     window.show()
+    if layout is None:
+        layout = "step" if step or quiz else "train" if dataset or train_epochs else "build"
+    window.layouts.switch(layout)
+    _settle(app, 0.1)
     panel = window.training
     if dataset:
         panel.form.set_dataset(dataset)
@@ -83,7 +110,7 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
         if session is not None:
             session.run_epochs_here(train_epochs)
             panel.tick(boundary=True)
-    if step is None and select is None:
+    if step is None and select is None and layout == "build":
         _select_something(window)
     _settle(app)
     window.view.zoom_to_fit()
@@ -99,23 +126,13 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
     if welcome:
         window.show_welcome()
     _settle(app, 0.2)
-    output = Path(output)
-    if not window.grab().save(str(output), "PNG"):
-        raise OSError(f"could not write {output}")
-    window.document.undo_stack.setClean()
-    window.close()
-    return output
+    return app, window
 
 
 def _show_step(window, quantity: str) -> None:
     """Raise the step player at ``quantity``, with the pulse frozen half-way along the edges."""
     window.steps_dock.show()
     window.steps_dock.raise_()
-    from PySide6.QtCore import Qt
-
-    # room for the formula panel: half the width, a third of the height
-    window.resizeDocks([window.steps_dock], [window.width() // 2], Qt.Orientation.Horizontal)
-    window.resizeDocks([window.steps_dock], [window.height() * 2 // 5], Qt.Orientation.Vertical)
     try:
         window.steps.seek_quantity(quantity)
     except KeyError:
@@ -152,6 +169,6 @@ def run(args: argparse.Namespace) -> int:
     path = take_screenshot(args.file, args.output, args.size, dataset=args.dataset,
                            train_epochs=args.train, safe_mode=args.safe_mode, step=args.step,
                            welcome=args.welcome, select=args.select, quiz=args.quiz, answer=args.answer,
-                           colours=args.colours)
+                           colours=args.colours, layout=args.layout)
     print(path)
     return 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
@@ -24,7 +24,7 @@ from .step_overlay import StepOverlay, legend
 
 MESSAGE_MS = 2200
 MIN_SCALE, MAX_SCALE = 0.1, 4.0
-FIT_MARGIN = 24.0  # scene units around the network when it is fitted
+FIT_MARGIN = 16  # pixels around the network when it is fitted
 MAX_FIT_SCALE = 1.25  # zoom to fit never magnifies more than this
 NAVIGATION = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Escape)
 
@@ -146,7 +146,9 @@ class NetworkView(QGraphicsView):
             self.legend.adjustSize()
             self.legend.move(self.viewport().geometry().topLeft() + QPoint(8, 8))
             self.legend.raise_()
-        self.legend.setVisible(step_view is not None)
+        if self.legend.isVisible() != (step_view is not None):
+            self.legend.setVisible(step_view is not None)
+            self.schedule_fit()  # room for the legend, or not
 
     def network_rect(self) -> QRectF:
         """The scene rectangle of every layer box (neurons and edges lie inside or between them)."""
@@ -157,13 +159,19 @@ class NetworkView(QGraphicsView):
 
     def zoom_to_fit(self) -> None:
         """Fit the whole network into the view (never magnified beyond ``max_fit_scale``) and
-        keep fitting it on resize and structural edits."""
+        keep fitting it on resize and structural edits. The step legend's strip at the top is
+        kept free."""
         self.auto_fit = True
-        rect = self.network_rect().adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > self.max_fit_scale:
-            self.setTransform(QTransform.fromScale(self.max_fit_scale, self.max_fit_scale))
-        self.centerOn(rect.center())
+        rect = self.network_rect()
+        viewport = self.viewport().rect()
+        top = self.legend.height() + 8 if self.legend.isVisible() else 0
+        room_w = viewport.width() - 2 * FIT_MARGIN
+        room_h = viewport.height() - 2 * FIT_MARGIN - top
+        if rect.isEmpty() or room_w <= 0 or room_h <= 0:
+            return
+        scale = min(room_w / rect.width(), room_h / rect.height(), self.max_fit_scale)
+        self.setTransform(QTransform.fromScale(scale, scale))
+        self.centerOn(rect.center() - QPointF(0, top / 2 / scale))
 
     def schedule_fit(self) -> None:
         """Fit once the events in flight are handled (several resizes make one fit)."""

@@ -69,6 +69,7 @@ def edge_colours(window: MainWindow) -> set[str]:
 
 def test_preferences_switch_the_canvas_and_the_step_highlights_and_are_remembered(make_window):
     window = make_window()
+    window.layouts.switch("step")
     window.steps.seek_quantity("a2")  # a forward step: reads h_1 and W_2, writes a_2
     overlay = window.view.step_overlay
     assert edge_colours(window) == {colours.STANDARD.positive, colours.STANDARD.negative}
