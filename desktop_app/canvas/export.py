@@ -10,6 +10,18 @@ from PySide6.QtSvg import QSvgGenerator
 from .scene import NetworkScene
 
 
+def scene_image(scene: NetworkScene, scale: float = 2.0) -> QImage:
+    """Every item of ``scene`` on white, at ``scale`` times its size (handouts and slides use it too)."""
+    source = scene.itemsBoundingRect().adjusted(-24, -24, 24, 24)
+    image = QImage((source.size() * scale).toSize(), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
+    painter.end()
+    return image
+
+
 def export_scene(scene: NetworkScene, path: Path) -> None:
     """Write every item of ``scene`` to ``path``: SVG when it ends in .svg, else a PNG (2×).
 
@@ -30,11 +42,6 @@ def export_scene(scene: NetworkScene, path: Path) -> None:
         scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
         painter.end()
         return
-    image = QImage(size * 2, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
-    painter.end()
+    image = scene_image(scene)
     if not image.save(str(path)):
         raise OSError(f"could not write the image {path}")

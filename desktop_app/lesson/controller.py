@@ -340,69 +340,23 @@ class LessonController(QObject):
         height = max(260, min(320, self.window.height() // 3))
         self.window.resizeDocks([self.window.steps_dock], [height], Qt.Orientation.Vertical)
 
-    def network_for_page(self, index: int):
-        assert self.session is not None
-        return self.session.network_for(index)
-
     def enter_page(self, index: int) -> None:
         """Put the window into page ``index``'s state: its network, panels, step, selection, locks."""
         if self.lesson is None or not 0 <= index < len(self.lesson.pages):
             return
-        state = self.lesson.pages[index].state
-        window = self.window
-        view_state.unlock_all(window)
-        if state.network == "lesson":
-            network = self.network_for_page(index) if self.session else self.lesson.network.copy()
-            if not view_state.same_network(window.document.network, network):
-                example = self.lesson.example
-                window.replace_document(network, None, example)
-        if state.panels is not None:
-            view_state.apply_panels(window, state.panels)
-        if self._fit_pending and window.steps_dock.isVisible():
+        following = self.mode in ("student", "preview")  # the teacher keeps every control while authoring
+        view_state.apply_page(self.window, self.lesson, index, self.session, locks=following,
+                              settled=not following)
+        if self._fit_pending and self.window.steps_dock.isVisible():
             self._fit_pending = False
             QTimer.singleShot(0, self._room_for_the_pane)
-        following = self.mode in ("student", "preview")
-        self._apply_step(index, settled=not following)
-        view_state.apply_element(window, state.element)
-        if following:  # the teacher keeps every control while authoring
-            view_state.apply_locks(window, state.locked)
-        QTimer.singleShot(0, window.view.zoom_to_fit)
-
-    def _apply_step(self, index: int, *, settled: bool) -> None:
-        """The page's step; while its question about a quantity is open, the step before that
-        quantity is computed (no spoilers), unless ``settled``."""
-        assert self.lesson is not None
-        step = self.lesson.pages[index].state.step
-        if step is None:
-            return
-        try:
-            view_state.apply_step(self.window, step)
-            before = None if settled else self.open_question_position(index)
-            if before is not None and before < self.window.steps.player.position:
-                self.window.steps.seek(before)
-        except KeyError:
-            self.window.statusBar().showMessage(f"This network has no step {step}", 6000)
-
-    def open_question_position(self, index: int) -> int | None:
-        """Where the step-through stops while page ``index``'s question is open: right before the
-        step that computes the quantity asked about (None: the question reveals nothing)."""
-        question = self.lesson.pages[index].question if self.lesson else None
-        quantity = getattr(question, "quantity", None) or getattr(getattr(question, "answer", None), "quantity", None)
-        player = self.window.steps.player
-        if quantity is None or player is None or self.session is None:
-            return None
-        if self.session.solved(index) or index in self.session.progress.revealed:
-            return None
-        try:
-            return player.index_of(quantity) - 1
-        except KeyError:  # a parameter or the input: no step computes it
-            return None
 
     def settle(self, index: int) -> None:
         """The question of page ``index`` was answered or revealed: show the page's step now."""
         if self.lesson is not None and self.session is not None and index == self.session.index:
-            self._apply_step(index, settled=True)
-            view_state.apply_element(self.window, self.lesson.pages[index].state.element)
+            state = self.lesson.pages[index].state
+            view_state.apply_page_step(self.window, self.lesson, index, self.session, settled=True)
+            view_state.apply_element(self.window, state.element)
 
     def show_summary(self) -> SummaryDialog | None:
         if self.session is None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from . import takeaway
+
 if TYPE_CHECKING:
     from ..main_window import MainWindow
     from .controller import LessonController
@@ -47,12 +49,20 @@ def build_lesson_menu(window: MainWindow, lessons: LessonController) -> SimpleNa
     a.save_as = _action(window, "Save Lesson &As…", lessons.save_as)
     a.summary = _action(window, "S&ummary…", lessons.show_summary, tip="Your answers, to save and hand in")
     a.close = _action(window, "&Close Lesson", lessons.close_lesson)
+    a.handout = _action(window, "Export &Handout (PDF)…", lambda: takeaway.handout_dialog(window),
+                        tip="The lesson, or the step-through, as a PDF: a page per page or per step")
+    a.slides = _action(window, "Export Sl&ides (GIF or PNG)…", lambda: takeaway.slides_dialog(window),
+                       tip="An animated GIF or numbered PNG slides, one per page or per step")
+    a.script = _action(window, "Export NumPy S&cript…", lambda: takeaway.script_dialog(window),
+                       tip="The network as a Python script that needs only NumPy")
     menu = QMenu("&Lesson", window)
     menu.addActions([a.builtin, a.open])
     menu.addSeparator()
     menu.addActions([a.new, a.edit, a.add_page, a.use_network, a.preview])
     menu.addSeparator()
     menu.addActions([a.save, a.save_as])
+    menu.addSeparator()
+    menu.addActions([a.handout, a.slides, a.script])
     menu.addSeparator()
     menu.addActions([a.summary, a.close])
     help_menu = _menu_named(window, "Help")

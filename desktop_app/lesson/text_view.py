@@ -34,11 +34,12 @@ HEADING_SIZES = {1: 1.45, 2: 1.25, 3: 1.1}
 
 
 def fill_document(document: QTextDocument, text: str, *, point_size: float = 10.5, dpi: float = 96,
-                  ink: str = INK) -> None:
+                  ink: str = INK, oversample: float = 1.0) -> None:
     """Replace ``document``'s content with ``text`` (the lesson Markdown subset), typeset.
 
-    ``dpi`` is the resolution the text is shown at (96 on screen; more for print), so the math
-    (mathtext sets 12 pt) comes out at the size of the words around it.
+    ``dpi`` is the resolution of the document's pixels (96 on screen), so the math (mathtext
+    sets 12 pt) comes out at the size of the words around it; ``oversample`` typesets it at
+    that many times the resolution, for print.
     """
     document.clear()
     base = QFont(document.defaultFont())
@@ -51,11 +52,11 @@ def fill_document(document: QTextDocument, text: str, *, point_size: float = 10.
         if not first:
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         first = False
-        _write_block(document, cursor, block, point_size, dpi, ink, counter)
+        _write_block(document, cursor, block, point_size, dpi, ink, counter, oversample)
 
 
 def _write_block(document: QTextDocument, cursor: QTextCursor, block: Block, size: float, dpi: float,
-                 ink: str, counter: list[int]) -> None:
+                 ink: str, counter: list[int], oversample: float) -> None:
     fmt = QTextBlockFormat()
     fmt.setBottomMargin(6)
     char = QTextCharFormat()
@@ -81,7 +82,8 @@ def _write_block(document: QTextDocument, cursor: QTextCursor, block: Block, siz
             cursor.createList(list_format)
     display = block.kind == "math"
     for run in block.runs:
-        _write_run(document, cursor, run, char, dpi * size / 12 * (1.35 if display else 1.2), ink, counter)
+        _write_run(document, cursor, run, char, dpi * size / 12 * (1.35 if display else 1.2), ink, counter,
+                   oversample)
 
 
 PAD = 2  # px of room around a formula: mathtext's tight box clips antialiased tops at small sizes
@@ -127,19 +129,19 @@ def math_image(latex: str, dpi: int, ink: str, descent: float) -> QImage | None:
 
 
 def _write_run(document: QTextDocument, cursor: QTextCursor, run: Run, base: QTextCharFormat, dpi: float,
-               ink: str, counter: list[int]) -> None:
+               ink: str, counter: list[int], oversample: float = 1.0) -> None:
     char = QTextCharFormat(base)
     if run.kind == "math":
         descent = QFontMetricsF(char.font()).descent() * document_scale(document)
-        picture = math_image(run.text, int(dpi), ink, descent)
+        picture = math_image(run.text, int(dpi * oversample), ink, descent * oversample)
         if picture is not None:
             counter[0] += 1
             name = f"lesson-math:{counter[0]}"
             document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), picture)
             image = QTextImageFormat()
             image.setName(name)
-            image.setWidth(picture.width())
-            image.setHeight(picture.height())
+            image.setWidth(picture.width() / oversample)
+            image.setHeight(picture.height() / oversample)
             image.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignBottom)
             image.setToolTip(run.text)
             cursor.insertImage(image)

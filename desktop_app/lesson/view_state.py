@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from core.engine.network import Network
-from core.lesson.model import LOCKS, PANELS, PageState
+from core.lesson.model import LOCKS, PANELS, Lesson, PageState
 from core.lesson.quantities import END, START
+from core.lesson.session import LessonSession
 from core.stepthrough.notation import Element
 
 from ..canvas.selection import Selection, selection_of
@@ -126,3 +128,55 @@ def capture(window: MainWindow, locked: tuple[str, ...] = ()) -> PageState:
     scene = window.view.scene()
     state.element = element_of(getattr(scene, "selection", None), window.document.network.depth)
     return state
+
+
+def apply_page(window: MainWindow, lesson: Lesson, index: int, session: LessonSession | None, *,
+               locks: bool = True, settled: bool = False) -> None:
+    """Put the window into page ``index``'s state: its network, panels, step, selection and
+    (with ``locks``) its locks. Unless ``settled``, an open question hides what it asks about."""
+    state = lesson.pages[index].state
+    unlock_all(window)
+    if state.network == "lesson":
+        network = session.network_for(index) if session is not None else lesson.network.copy()
+        if not same_network(window.document.network, network):
+            window.replace_document(network, None, lesson.example)
+    if state.panels is not None:
+        apply_panels(window, state.panels)
+    apply_page_step(window, lesson, index, session, settled=settled)
+    apply_element(window, state.element)
+    if locks:
+        apply_locks(window, state.locked)
+    QTimer.singleShot(0, window.view.zoom_to_fit)
+
+
+def apply_page_step(window: MainWindow, lesson: Lesson, index: int, session: LessonSession | None, *,
+                    settled: bool) -> None:
+    """The page's step; while its question about a quantity is open, the step before the one
+    computing that quantity (no spoilers), unless ``settled``."""
+    step = lesson.pages[index].state.step
+    if step is None:
+        return
+    try:
+        apply_step(window, step)
+    except KeyError:
+        window.statusBar().showMessage(f"This network has no step {step}", 6000)
+        return
+    before = None if settled else open_question_position(window, lesson, index, session)
+    if before is not None and before < window.steps.player.position:
+        window.steps.seek(before)
+
+
+def open_question_position(window: MainWindow, lesson: Lesson, index: int, session: LessonSession | None) -> int | None:
+    """Where the step-through stops while page ``index``'s question is open: right before the
+    step that computes the quantity asked about (None: the question reveals nothing)."""
+    question = lesson.pages[index].question
+    quantity = getattr(question, "quantity", None) or getattr(getattr(question, "answer", None), "quantity", None)
+    player = window.steps.player
+    if quantity is None or player is None:
+        return None
+    if session is not None and (session.solved(index) or index in session.progress.revealed):
+        return None
+    try:
+        return player.index_of(quantity) - 1
+    except KeyError:  # a parameter or the input: no step computes it
+        return None

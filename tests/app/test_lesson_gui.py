@@ -291,3 +291,23 @@ def test_a_page_can_lock_the_step_through_where_it_is(qtbot, make_window, textbo
     assert window.steps.forward_button.isEnabled() and step_forward.isEnabled()
     click(qtbot, window.steps.forward_button)
     assert window.steps.player.current.quantity == "h1"
+
+
+def test_the_lesson_menu_exports_a_handout_slides_and_the_script(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window()
+    assert window.lessons.open_builtin()
+    window.lessons.student.go(4)
+    page_before, position_before = window.lessons.session.index, window.steps.player.position
+    for text, name in (("Export Handout (PDF)…", "handout.pdf"), ("Export Slides (GIF or PNG)…", "slides.gif"),
+                       ("Export NumPy Script…", "by_hand.py")):
+        out = tmp_path / name
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, out=out, **kwargs: (str(out), ""))
+        menu_action(window, text).trigger()
+        assert out.is_file() and out.stat().st_size > 1000, text
+        assert window.statusBar().currentMessage().startswith("Exported the")
+    assert (tmp_path / "handout.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "slides.gif").read_bytes().startswith(b"GIF89a")
+    assert "def backward(y, a, h, yhat):" in (tmp_path / "by_hand.py").read_text(encoding="utf-8")
+    # the learner is where they were
+    assert window.lessons.session.index == page_before and window.steps.player.position == position_before
+    assert window.lessons.student.page_title.text() == window.lessons.lesson.pages[4].title
