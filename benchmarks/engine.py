@@ -13,6 +13,9 @@ cross-entropy and SGD throughout. Engines, all stepping on one fixed batch:
 - numpy: the same step written here by hand as fast as NumPy allows: fixed batch,
   every array made once, biases folded into the matrices, one flat update θ ← θ - η ∇θ.
 - torch (when importable): torch.nn.Sequential, CrossEntropyLoss, torch.optim.SGD.
+- loop (for information, no target): ``Trainer.iter_steps`` as the GUI runs it, on a
+  training set of 20 batches and a test set of 5: the app step plus shuffling, slicing,
+  pause/stop checks and, after every epoch, the loss and accuracy over both sets.
 
 Method: (1) every engine starts from the network's weights and takes a few steps; the
 weights must then agree with the app's (else the case stops and says by how much).
@@ -65,8 +68,9 @@ CASES = [
 class Engine:
     name: str
     step: Callable[[], None]
-    weights: Callable[[], list[np.ndarray]]  # W_1, b_1, …, W_L, b_L after the steps so far
+    weights: Callable[[], list[np.ndarray]] | None  # W_1, b_1, …, W_L, b_L after the steps so far
     pause: float = 0.0  # seconds to rest after a block (torch's threads spin after their work)
+    count: Callable[[], int] | None = None  # optimizer steps so far, when a call of step() runs several
 
 
 def problem(case: Case, seed: int = 0) -> tuple[Network, np.ndarray, np.ndarray]:
@@ -93,6 +97,27 @@ def app_engine(case: Case, host: PluginHost) -> Engine:
         trainer.step(rows, Y)
 
     return Engine("app", step, lambda: [p.copy() for p in trainer.params])
+
+
+def loop_engine(case: Case, host: PluginHost) -> Engine:
+    """Trainer.iter_steps as the GUI runs it, on a training set of 20 batches and a test set of 5:
+    shuffling, slicing, the pause and stop checks, and after every epoch the loss and accuracy
+    over both sets (a forward pass over 25 batches for 20 steps)."""
+    rng = np.random.default_rng(1)
+    network = problem(case)[0]
+    X = rng.normal(size=(25 * case.batch, case.sizes[0]))
+    labels = rng.integers(0, case.sizes[-1], size=len(X))
+    train = Dataset("bench", X[:20 * case.batch], labels[:20 * case.batch], "classification", case.sizes[-1])
+    test = Dataset("bench", X[20 * case.batch:], labels[20 * case.batch:], "classification", case.sizes[-1])
+    config = TrainConfig(optimizer="sgd", hyperparameters={"lr": LR}, batch_size=case.batch, dtype=case.dtype)
+    trainer = Trainer(network, train, host.registry, config, test, sync_network=False, step_history=0,
+                      report_every=None, report_seconds=LIVE_REPORT_SECONDS)
+    steps = trainer.iter_steps(10**9)
+
+    def advance() -> None:
+        next(steps)  # to the next report: a few steps, up to an epoch and its evaluation
+
+    return Engine("loop", advance, None, count=lambda: trainer.step_count)
 
 
 def numpy_engine(case: Case) -> Engine:
@@ -202,13 +227,14 @@ def torch_engine(case: Case) -> Engine | None:
 # -- measuring ---------------------------------------------------------------------------
 def same_weights(case: Case, engines: list[Engine]) -> None:
     """Every engine, after CHECK_STEPS steps from the same start, holds the app's weights."""
+    engines = [engine for engine in engines if engine.weights is not None]
     for engine in engines:
         for _ in range(CHECK_STEPS):
             engine.step()
     rtol = 1e-9 if case.dtype == "float64" else 2e-4
-    want = engines[0].weights()
+    want = engines[0].weights()  # type: ignore[misc]
     for engine in engines[1:]:
-        for index, (p, q) in enumerate(zip(engine.weights(), want, strict=True)):
+        for index, (p, q) in enumerate(zip(engine.weights(), want, strict=True)):  # type: ignore[misc]
             scale = np.max(np.abs(q)) or 1.0
             worst = float(np.max(np.abs(p - q))) / scale
             if p.shape != q.shape or worst > rtol:
@@ -219,9 +245,16 @@ def same_weights(case: Case, engines: list[Engine]) -> None:
 
 def block_rate(engine: Engine, steps: int) -> float:
     start = time.perf_counter()
-    for _ in range(steps):
-        engine.step()
-    rate = steps / (time.perf_counter() - start)
+    if engine.count is None:
+        for _ in range(steps):
+            engine.step()
+        done = steps
+    else:
+        first = engine.count()
+        while engine.count() - first < steps:
+            engine.step()
+        done = engine.count() - first
+    rate = done / (time.perf_counter() - start)
     if engine.pause:
         time.sleep(engine.pause)
     return rate
@@ -241,12 +274,18 @@ def measure(engines: list[Engine], rounds: int, seconds: float) -> dict[str, lis
     return rates
 
 
+def paired(ours: list[float], theirs: list[float]) -> tuple[float, float, float, bool]:
+    """Median, first and third quartile of the per-round ratios, and whether they are too spread."""
+    q1, median, q3 = np.quantile([a / b for a, b in zip(ours, theirs, strict=True)], [0.25, 0.5, 0.75])
+    return float(median), float(q1), float(q3), bool(q3 - q1 > NOISY * median)
+
+
 def paired_ratio(ours: list[float], theirs: list[float]) -> str:
     """'0.93× (0.90–0.95)': the median of the per-round ratios and their middle half; or 'noisy …'."""
-    ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True))
-    q1, median, q3 = np.quantile(ratios, [0.25, 0.5, 0.75])
-    if (q3 - q1) > NOISY * median:
-        return f"noisy ({ratios[0]:.2f}–{ratios[-1]:.2f})"
+    median, q1, q3, noisy = paired(ours, theirs)
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    if noisy:
+        return f"noisy ({min(ratios):.2f}–{max(ratios):.2f})"
     return f"{median:.2f}× ({q1:.2f}–{q3:.2f})"
 
 
@@ -262,28 +301,30 @@ def main() -> None:
     parser.add_argument("--only", default="", help="the cases whose description contains this text")
     args = parser.parse_args()
     host = PluginHost(safe_mode=True).load()
-    print(f"numpy {np.__version__}; {args.rounds} paired rounds of ~{args.seconds:g} s blocks per engine")
-    header = f"{'case':44s} {'app/s':>8s} {'numpy/s':>8s} {'app ÷ numpy':>20s} target"
-    torch_header = f" {'torch/s':>8s} {'app ÷ torch':>20s}"
+    print(f"numpy {np.__version__}; {args.rounds} paired rounds of ~{args.seconds:g} s blocks per engine; "
+          f"steps per second (median of the rounds), ratios: median of the paired ratios (middle half)")
+    header = (f"{'case':44s} {'app/s':>7s} {'numpy/s':>7s} {'app ÷ numpy':>18s} {'target':>10s}"
+              f" {'loop/s':>7s} {'loop ÷ numpy':>18s}")
     printed_header = False
     for case in [c for c in CASES if args.only in describe(c)]:
-        engines = [app_engine(case, host), numpy_engine(case)]
+        engines = [app_engine(case, host), numpy_engine(case), loop_engine(case, host)]
         torch = None if args.no_torch else torch_engine(case)
         if torch is not None:
             engines.append(torch)
         same_weights(case, engines)
         if not printed_header:
-            print(header + (torch_header if torch else ""))
+            print(header + (f" {'torch/s':>7s} {'app ÷ torch':>18s}" if torch else ""))
             printed_header = True
         rates = measure(engines, args.rounds, args.seconds)
-        app, numpy_rates = rates["app"], rates["numpy"]
-        ratios = [a / b for a, b in zip(app, numpy_rates, strict=True)]
-        verdict = "ok" if statistics.median(ratios) >= TARGET else "BELOW"
-        line = (f"{describe(case):44s} {statistics.median(app):8.0f} {statistics.median(numpy_rates):8.0f} "
-                f"{paired_ratio(app, numpy_rates):>20s} ≥{TARGET}× {verdict}")
+        app, numpy_rates, loop = rates["app"], rates["numpy"], rates["loop"]
+        median, _, _, noisy = paired(app, numpy_rates)
+        verdict = "?" if noisy else "ok" if median >= TARGET else "BELOW"
+        line = (f"{describe(case):44s} {statistics.median(app):7.0f} {statistics.median(numpy_rates):7.0f} "
+                f"{paired_ratio(app, numpy_rates):>18s} {f'≥{TARGET}× {verdict}':>10s} "
+                f"{statistics.median(loop):7.0f} {paired_ratio(loop, numpy_rates):>18s}")
         if torch is not None:
             torch_rates = rates[torch.name]
-            line += f" {statistics.median(torch_rates):8.0f} {paired_ratio(app, torch_rates):>20s}"
+            line += f" {statistics.median(torch_rates):7.0f} {paired_ratio(app, torch_rates):>18s}"
         print(line, flush=True)
 
 

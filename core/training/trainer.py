@@ -191,7 +191,8 @@ class Trainer:
                 rows, Y = self.inputs[order], self.Y[order]  # shuffled once; batches are then views
                 last = (n - 1) // batch * batch
                 for start in range(0, n, batch):
-                    self._running.wait()
+                    if not self._running.is_set():  # (is_set takes no lock; wait does, every step)
+                        self._running.wait()
                     if self._stop.is_set():
                         self.finished.emit("stopped")
                         return
