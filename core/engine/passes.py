@@ -201,7 +201,7 @@ class Pass:
             grad_a_L, flat = grad, grad.ravel()  # one sample: ∇a_L as it is (nothing below writes to it)
         else:
             grad_a_L = multiply(grad, 1.0, out=self._grad_a_L)  # in the workspace's dtype
-        ws.grad_a[-1] = grad_a_L
+        ws.grad_a[-1] = grad_a_L  # (the buffer, or the one sample's ∇a_L)
         g_prime = ws.g_prime
         rows, columns = grad_a_L, grad_a_L.T  # ∇a_k, one row per sample and one column per sample
         for k, h_in, grad_V, WT, grad_h, g_prime_of, argument, grad_a, grad_a_rows in self._backward:

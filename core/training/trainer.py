@@ -135,6 +135,7 @@ class Trainer:
         self.gradients = FlatParameters(network.sizes, self.dtype)
         self.weights, self.biases = self.parameters.W, self.parameters.b  # views into parameters.flat
         self.params, self.grads = self.parameters.arrays, self.gradients.arrays
+        self._optimizer_step = self.optimizer.step
         if getattr(self.optimizer, "elementwise", False) is True:
             self._update = ([self.parameters.flat], [self.gradients.flat])  # θ ← θ - … in one call
         else:
@@ -250,7 +251,7 @@ class Trainer:
             if not math.isfinite(loss + sum(norms)):
                 self._diverged(rows[:, :-1], Y)
         if self.step_count:
-            self.optimizer.step(*self._update)
+            self._optimizer_step(*self._update)
         else:
             self._checked_first_step(*self._update)
         self.step_count += 1
