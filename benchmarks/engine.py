@@ -39,7 +39,7 @@ import numpy as np
 from core.engine.network import Network
 from core.plugin_host.host import PluginHost
 from core.training.data import Dataset
-from core.training.trainer import LIVE_REPORT_SECONDS, TrainConfig, Trainer
+from core.training.trainer import LIVE_REPORT_SECONDS, TrainConfig, Trainer, target_batches
 
 LR = 0.01
 CHECK_STEPS = 3
@@ -91,7 +91,8 @@ def app_engine(case: Case, host: PluginHost) -> Engine:
     config = TrainConfig(optimizer="sgd", hyperparameters={"lr": LR}, batch_size=case.batch, dtype=case.dtype)
     trainer = Trainer(network, data, host.registry, config, sync_network=False, step_history=0,
                       report_every=None, report_seconds=LIVE_REPORT_SECONDS)  # as the GUI's TrainingSession
-    rows, Y = trainer.inputs, trainer.Y  # the whole (one-batch) training set, as Trainer.iter_steps slices it
+    rows = trainer.inputs  # the whole (one-batch) training set, as Trainer.iter_steps hands it on
+    Y = target_batches(trainer.Y, case.batch)[0]
 
     def step() -> None:
         trainer.step(rows, Y)
@@ -122,7 +123,7 @@ def loop_engine(case: Case, host: PluginHost) -> Engine:
 
 def numpy_engine(case: Case) -> Engine:
     """The hand-tuned step. Layout as in core/engine/buffers.py: V_k = [W_kᵀ; b_kᵀ] in one flat θ,
-    hidden layers one column per sample with a row of ones, the output layer one row per sample."""
+    every layer one column per sample (hidden ones with a row of ones appended)."""
     network, X, labels = problem(case)
     dtype, B, sizes, L = np.dtype(case.dtype), case.batch, case.sizes, len(case.sizes) - 1
     shapes = [(n_in + 1, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
@@ -137,20 +138,20 @@ def numpy_engine(case: Case) -> Engine:
         V[k][:-1], V[k][-1] = network.weights[k].T, network.biases[k]
     inputs = np.ones((B, sizes[0] + 1), dtype)
     inputs[:, :-1] = X
-    Y = np.eye(sizes[-1], dtype=dtype)[labels]
-    H = [inputs.T] + [np.ones((n + 1, B), dtype) for n in sizes[1:-1]]  # [h_k; 1], columns
-    A = [np.empty((n, B), dtype) for n in sizes[1:-1]]
-    A_L, E = np.empty((B, sizes[-1]), dtype), np.empty((B, sizes[-1]), dtype)
-    row_max, row_sum = np.empty((B, 1), dtype), np.empty((B, 1), dtype)
-    G = [np.empty((n, B), dtype) for n in sizes[1:-1]]  # ∇a_k, columns
-    GH = [np.empty((n, B), dtype) for n in sizes[1:-1]]  # ∇h_k, columns
+    Y = np.eye(sizes[-1], dtype=dtype)[labels].T.copy()  # one column per sample
+    H = [inputs.T] + [np.ones((n + 1, B), dtype) for n in sizes[1:-1]]  # [h_k; 1]
+    A = [np.empty((n, B), dtype) for n in sizes[1:]]
+    E = A[-1]  # e^{a_L - max}, then ŷ, then ∇a_L, in place
+    col_max, col_sum = np.empty((1, B), dtype), np.empty((1, B), dtype)
+    G = [np.empty((n, B), dtype) for n in sizes[1:-1]]  # ∇a_k
+    GH = [np.empty((n, B), dtype) for n in sizes[1:-1]]  # ∇h_k
     T = [np.empty((n, B), dtype) for n in sizes[1:-1]]
     inv_B, lr = np.array(1.0 / B, dtype), np.array(LR, dtype)  # 0-d arrays: faster than Python floats
     multiply, subtract = np.multiply, np.subtract  # (ndarray.dot below: np.dot without its dispatch)
     tanh = case.activation == "tanh"
     forward = [(V[k].T, H[k], A[k], H[k + 1][:-1]) for k in range(L - 1)]
     backward = [(H[k], dV[k], V[k][:-1], GH[k - 1], H[k][:-1], T[k - 1], G[k - 1]) for k in range(L - 1, 0, -1)]
-    last_h, last_V = H[L - 1].T, V[L - 1]
+    last_VT, last_h = V[L - 1].T, H[L - 1]
     first_h, first_dV = H[0], dV[0]
 
     def step() -> None:
@@ -160,19 +161,19 @@ def numpy_engine(case: Case) -> Engine:
                 np.tanh(a, out=h)
             else:
                 np.maximum(a, 0.0, out=h)
-        last_h.dot(last_V, out=A_L)
-        np.maximum.reduce(A_L, axis=1, keepdims=True, out=row_max)  # softmax, shifted by the row max
-        subtract(A_L, row_max, out=E)
+        last_VT.dot(last_h, out=E)  # a_L
+        np.maximum.reduce(E, axis=0, keepdims=True, out=col_max)  # softmax, shifted by each sample's max
+        subtract(E, col_max, out=E)
         np.exp(E, out=E)
-        np.add.reduce(E, axis=1, keepdims=True, out=row_sum)
-        np.divide(E, row_sum, out=E)
+        np.add.reduce(E, axis=0, keepdims=True, out=col_sum)
+        np.divide(E, col_sum, out=E)
         subtract(E, Y, out=E)  # ∇a_L = ŷ - y
         if B > 1:
             multiply(E, inv_B, out=E)
         g = E
         for h_in, dV_k, W_T, grad_h, h, tmp, grad_a in backward:
-            h_in.dot(g, out=dV_k)  # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ
-            W_T.dot(g.T, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
+            h_in.dot(g.T, out=dV_k)  # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ
+            W_T.dot(g, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
             if tanh:  # ∇a_{k-1} = ∇h - ∇h h h
                 multiply(grad_h, h, out=tmp)
                 multiply(tmp, h, out=tmp)
@@ -180,8 +181,8 @@ def numpy_engine(case: Case) -> Engine:
             else:  # ∇a_{k-1} = ∇h [h > 0]
                 np.greater(h, 0.0, out=tmp)
                 multiply(grad_h, tmp, out=grad_a)
-            g = grad_a.T
-        first_h.dot(g, out=first_dV)
+            g = grad_a
+        first_h.dot(g.T, out=first_dV)
         multiply(grad, lr, out=scaled)  # θ ← θ - η ∇θ, all layers at once
         subtract(theta, scaled, out=theta)
 

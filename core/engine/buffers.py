@@ -65,11 +65,11 @@ class FlatParameters:
 class Workspace:
     """The arrays of passes over batches of exactly ``batch`` samples, made once and reused.
 
-    Hidden layers hold one column per sample, as MATH.md writes them: ``a[k]`` is a_k
-    (n_k × B) and ``h[k]`` is [h_k; 1] ((n_k + 1) × B, its last row the constant 1 that
-    multiplies b_{k+1}). The output layer holds one row per sample, the form the loss
-    plugins take: ``a[L]`` and ``grad_a[L]`` are (B × n_L). ``inputs`` holds the samples as
-    rows with a 1 appended, so ``h[0]`` = inputsᵀ is [h_0; 1].
+    Every layer holds one column per sample, as MATH.md writes them: ``a[k]`` is a_k and
+    ``grad_a[k]`` is ∇a_k (n_k × B, k = 1 … L), ``grad_h[k]`` is ∇h_k (n_k × B, k = 0 … L-1),
+    and ``h[k]`` is [h_k; 1] ((n_k + 1) × B, its last row the constant 1 that multiplies
+    b_{k+1}). ``inputs`` holds the samples as rows with a 1 appended, so ``h[0]`` = inputsᵀ.
+    Loss plugins, which take one row per sample, get a_Lᵀ: a (B × n_L) view, no copy.
     """
 
     def __init__(self, sizes: Sequence[int], batch: int, dtype=np.float64) -> None:
@@ -77,11 +77,8 @@ class Workspace:
         self.batch, self.dtype = batch, np.dtype(dtype)
         self.inputs = np.ones((B, sizes[0] + 1), dtype=dtype)
         self.h: list[np.ndarray] = [self.inputs.T] + [np.ones((n + 1, B), dtype=dtype) for n in sizes[1:-1]]
-        self.a: list[Any] = [None] + [np.empty((n, B), dtype=dtype) for n in sizes[1:-1]]
-        self.a.append(np.empty((B, sizes[-1]), dtype=dtype))
-        # backward: ∇a_k (n_k × B) for hidden k, ∇a_L (B × n_L), ∇h_k (n_k × B) for k = 0 … L-1
-        self.grad_a: list[Any] = [None] + [np.empty((n, B), dtype=dtype) for n in sizes[1:-1]]
-        self.grad_a.append(np.empty((B, sizes[-1]), dtype=dtype))
+        self.a: list[Any] = [None] + [np.empty((n, B), dtype=dtype) for n in sizes[1:]]
+        self.grad_a: list[Any] = [None] + [np.empty((n, B), dtype=dtype) for n in sizes[1:]]
         self.grad_h = [np.empty((n, B), dtype=dtype) for n in sizes[:-1]]
         self.g_prime: list[Any] = [None] * (L + 1)  # g'(a_k), kept by the backward pass
-        self.yhat: Any = None
+        self.yhat: Any = None  # ŷ as the loss plugin returned it (B × n_L)

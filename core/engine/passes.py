@@ -74,11 +74,14 @@ class Kernel:
         return self.loss.value(Y, yhat)
 
     def evaluate(self, parameters: FlatParameters, X: np.ndarray, Y: np.ndarray | None = None,
-                 chunk: int = EVALUATION_CHUNK) -> tuple[float, np.ndarray]:
-        """(mean loss, ŷ) over every sample of X (the loss is NaN without targets Y)."""
+                 chunk: int = EVALUATION_CHUNK, passes: dict[int, Pass] | None = None) -> tuple[float, np.ndarray]:
+        """(mean loss, ŷ) over every sample of X (the loss is NaN without targets Y).
+
+        ``passes`` (batch size -> Pass over ``parameters``) keeps the arrays for the next call.
+        """
         yhat = np.empty((len(X), self.sizes[-1]), dtype=parameters.dtype)
         total = 0.0
-        passes: dict[int, Pass] = {}
+        passes = {} if passes is None else passes
         for start in range(0, len(X), chunk):
             rows = slice(start, start + chunk)
             size = len(X[rows])
@@ -114,9 +117,9 @@ class Pass:
     """Forward and backward passes over batches of B samples, on arrays made once.
 
     ``load(X)`` a batch (or hand ``forward`` rows with their 1 appended), then
-    ``forward()`` and ``backward(Y)``;
-    every a_k, h_k, ∇a_k, ∇h_k, g'(a_k) stays in the workspace and ∇W_k, ∇b_k in
-    ``gradients`` until the next pass. Activations receive a_k as (n_k × B) arrays.
+    ``forward()`` and ``backward(Y)``; every a_k, h_k, ∇a_k, ∇h_k, g'(a_k) stays in the
+    workspace and ∇W_k, ∇b_k in ``gradients`` until the next pass. Activations receive
+    a_k as (n_k × B) arrays, loss plugins a_L as a (B × n_L) view of a_Lᵀ.
     """
 
     def __init__(self, kernel: Kernel, parameters: FlatParameters, gradients: FlatParameters | None,
@@ -124,31 +127,32 @@ class Pass:
         self.kernel, self.parameters, self.gradients, self.workspace = kernel, parameters, gradients, workspace
         ws, V, L = workspace, parameters.V, kernel.depth
         self.batch = workspace.batch
-        # hidden layers k = 1 … L-1: (V_kᵀ, a_k, [h_k; 1], h_k, g, whether g takes out=);
+        # k = 1 … L: (V_kᵀ, a_k, [h_k; 1], h_k, g, whether g takes out=), g None for the output layer;
         # the rows h_k of [h_k; 1] are contiguous, so a ufunc such as np.tanh writes them in place
-        self._hidden: list[tuple[Any, ...]] = [(V[k - 1].T, ws.a[k], ws.h[k], ws.h[k][:-1], act.fn,
-                                                isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1)
-                                               for k, act in enumerate(kernel.hidden, start=1)]
-        self._last = (ws.h[L - 1].T if L > 1 else None, V[L - 1], ws.a[L])  # [h_{L-1}; 1] as rows
+        self._layers: list[tuple[Any, ...]] = [
+            (V[k - 1].T, ws.a[k], ws.h[k], ws.h[k][:-1], act.fn,
+             isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1)
+            for k, act in enumerate(kernel.hidden, start=1)]
+        self._a_L = ws.a[L].T  # a_L, one row per sample: what the loss plugin gets
+        self._last = (V[L - 1].T, ws.a[L])
         self._h0 = ws.h[0]  # [h_0; 1] of the batch being passed (the workspace's rows, or the caller's)
         self._output, self._gradient = kernel.loss.output, kernel.loss.gradient
         # 1/B as a 0-d array of the workspace's dtype: NumPy multiplies by it faster than by a float
         self._scale = None if self.batch == 1 else np.array(1.0 / self.batch, dtype=workspace.dtype)
-        self._grad_a_L = workspace.grad_a[L]
+        self._grad_a_L = ws.grad_a[L]  # ∇a_L, one column per sample
         self._grad_a_L_flat = self._grad_a_L.reshape(-1)  # a view
         if gradients is None:
             return
         # k = L … 2: (k, [h_{k-1}; 1], ∇V_k, W_kᵀ, ∇h_{k-1}, then what ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1}) needs:
-        # the function giving g'(a_{k-1}) and its argument (h_{k-1} when the plugin offers g' from the
-        # output, else a_{k-1}), ∇a_{k-1} (columns) and the same as rows)
+        # the function giving g'(a_{k-1}), its argument (h_{k-1} when the plugin offers g' from the
+        # output, else a_{k-1}), and ∇a_{k-1})
         self._backward: list[tuple[Any, ...]] = []
         for k in range(L, 1, -1):
             act = kernel.hidden[k - 2]
             g_prime_of, argument = ((act.derivative, ws.a[k - 1]) if act.derivative_from_output is None
                                     else (act.derivative_from_output, ws.h[k - 1][:-1]))
-            grad_a = ws.grad_a[k - 1]
             self._backward.append((k, ws.h[k - 1], gradients.V[k - 1], V[k - 1][:-1], ws.grad_h[k - 1],
-                                   g_prime_of, argument, grad_a, grad_a.T))
+                                   g_prime_of, argument, ws.grad_a[k - 1]))
         self._first = (gradients.V[0], V[0][:-1], ws.grad_h[0])  # k = 1
 
     def load(self, X: np.ndarray) -> None:
@@ -156,14 +160,14 @@ class Pass:
         self.kernel.input_rows(X, out=self.workspace.inputs)
 
     def forward(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """ŷ (one row per sample) for the batch loaded into the workspace, or for ``rows``.
+        """ŷ (B × n_L) for the batch loaded into the workspace, or for ``rows``.
 
         ``rows`` are the samples with a 1 appended, B × (n_0 + 1) (``Kernel.input_rows``; what
         ``workspace.inputs`` holds after ``load``): [h_0; 1] is rowsᵀ, and no copy is made.
         """
         # (ndarray.dot: the same BLAS product as np.dot, without its dispatch, a tenth of a small step)
         self._h0 = h_in = self.workspace.h[0] if rows is None else rows.T
-        for VT, a, h_full, h, g, in_place in self._hidden:
+        for VT, a, h_full, h, g, in_place in self._layers:
             VT.dot(h_in, out=a)  # a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1]
             if in_place:
                 g(a, out=h)  # h_k = g(a_k)
@@ -173,48 +177,46 @@ class Pass:
                     raise ValueError(f"g(a) returned shape {value.shape} for an a_k of shape {a.shape}")
                 h[...] = value
             h_in = h_full
-        h_rows, V, a_L = self._last
-        (h_in.T if h_rows is None else h_rows).dot(V, out=a_L)  # a_L = b_L + W_L h_{L-1}, one row per sample
-        self.workspace.yhat = yhat = self._output(a_L)  # ŷ = O(a_L)
+        VT, a_L = self._last
+        VT.dot(h_in, out=a_L)  # a_L = b_L + W_L h_{L-1}
+        self.workspace.yhat = yhat = self._output(self._a_L)  # ŷ = O(a_L), one row per sample
         return yhat
 
     def losses(self, Y: np.ndarray) -> np.ndarray:
         """loss(y, ŷ) per sample for the last forward pass."""
-        ws = self.workspace
-        return self.kernel.losses(Y, ws.yhat, ws.a[-1])
+        return self.kernel.losses(Y, self.workspace.yhat, self._a_L)
 
     def backward(self, Y: np.ndarray, input_gradient: bool = False) -> np.ndarray:
         """Fill ``gradients`` with ∇W_k, ∇b_k of the mean loss; return ∇a_L's entries as a flat vector.
 
         ``input_gradient`` also computes ∇h_0 (the trace shows it; training needs no ∇h_0).
-        ∇a_L itself (B × n_L) is ``workspace.grad_a[-1]``; the flat view of it that is returned
+        ∇a_L itself (n_L × B) is ``workspace.grad_a[-1]``; the flat view of it that is returned
         lets the caller check all of it with one product.
         """
         ws, multiply = self.workspace, np.multiply
-        grad = self._gradient(Y, ws.yhat, ws.a[-1])  # ∇a_L per sample: -(y - ŷ) for softmax + CE
-        if grad.shape != self._grad_a_L.shape:
-            raise ValueError(f"the loss gradient returned shape {grad.shape}, expected {self._grad_a_L.shape}")
-        flat = self._grad_a_L_flat
-        if self._scale is not None:
-            grad_a_L = multiply(grad, self._scale, out=self._grad_a_L)  # the batch mean: ∇a_L / B
-        elif grad.dtype == ws.dtype:
-            grad_a_L, flat = grad, grad.ravel()  # one sample: ∇a_L as it is (nothing below writes to it)
+        grad = self._gradient(Y, ws.yhat, self._a_L)  # ∇a_L per sample: -(y - ŷ) for softmax + CE
+        if grad.shape != self._a_L.shape:
+            raise ValueError(f"the loss gradient returned shape {grad.shape}, expected {self._a_L.shape}")
+        if self._scale is None and grad.dtype == ws.dtype:
+            ws.grad_a[-1] = columns = grad.T  # one sample: ∇a_L as it is (nothing below writes to it)
+            flat = columns.ravel()
         else:
-            grad_a_L = multiply(grad, 1.0, out=self._grad_a_L)  # in the workspace's dtype
-        ws.grad_a[-1] = grad_a_L  # (the buffer, or the one sample's ∇a_L)
+            columns, flat = self._grad_a_L, self._grad_a_L_flat
+            ws.grad_a[-1] = columns
+            # the batch mean: ∇a_L / B, one column per sample
+            multiply(grad.T, 1.0 if self._scale is None else self._scale, out=columns)
         g_prime = ws.g_prime
-        rows, columns = grad_a_L, grad_a_L.T  # ∇a_k, one row per sample and one column per sample
-        for k, h_in, grad_V, WT, grad_h, g_prime_of, argument, grad_a, grad_a_rows in self._backward:
+        for k, h_in, grad_V, WT, grad_h, g_prime_of, argument, grad_a in self._backward:
             # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ: ∇W_k = ∇a_k h_{k-1}ᵀ and ∇b_k = ∇a_k, summed over samples
-            h_in.dot(rows, out=grad_V)
+            h_in.dot(columns.T, out=grad_V)
             WT.dot(columns, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
             g_prime[k - 1] = gp = g_prime_of(argument)  # g'(a_{k-1})
             if gp.shape != grad_a.shape:
                 raise ValueError(f"g'(a) returned shape {gp.shape} for a_{k - 1} of shape {grad_a.shape}")
             multiply(grad_h, gp, out=grad_a)  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
-            rows, columns = grad_a_rows, grad_a
+            columns = grad_a
         grad_V, WT, grad_h = self._first
-        self._h0.dot(rows, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
+        self._h0.dot(columns.T, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
         if input_gradient:
             WT.dot(columns, out=grad_h)  # ∇h_0 = W_1ᵀ ∇a_1
         return flat
@@ -293,10 +295,10 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
     losses = np.asarray(run.losses(Y), dtype=float)  # loss(y, ŷ) per sample
     run.backward(Y, input_gradient=True)
     L = network.depth
-    rows = [None if m is None else m.T for m in ws.a[:L]]  # a_k, hidden layers: one row per sample
-    trace = Trace(network, X, Y, rows + [ws.a[L]], [h[:-1].T for h in ws.h], yhat, losses,
+    # the trace shows one row per sample: transposed views of the workspace's columns
+    trace = Trace(network, X, Y, [None] + [a.T for a in ws.a[1:]], [h[:-1].T for h in ws.h], yhat, losses,
                   float(losses.mean()), loss_spec=kernel.loss, activation_specs=list(kernel.hidden))
-    trace.grad_a = [None] + [g.T for g in ws.grad_a[1:L]] + [ws.grad_a[L]]
+    trace.grad_a = [None] + [g.T for g in ws.grad_a[1:]]
     trace.grad_W = [None] + gradients.W
     trace.grad_b = [None] + gradients.b
     trace.grad_h = [g.T for g in ws.grad_h]

@@ -141,6 +141,7 @@ class Trainer:
         else:
             self._update = (self.params, self.grads)
         self._passes: dict[int, Pass] = {}  # batch size -> its Pass (the last batch may be smaller)
+        self._evaluation_passes: dict[int, Pass] = {}  # the same, forward only, for whole-set evaluation
         self.rng = np.random.default_rng(self.config.seed)
         self.history = History(steps=deque(maxlen=step_history))
         self.epoch = 0
@@ -189,16 +190,17 @@ class Trainer:
             for _ in range(epochs):
                 self.epoch += 1
                 order = self.rng.permutation(n)
-                rows, Y = self.inputs[order], self.Y[order]  # shuffled once; batches are then views
-                last = (n - 1) // batch * batch
-                for start in range(0, n, batch):
+                rows = self.inputs[order]  # shuffled once; batches are then views
+                targets = target_batches(self.Y[order], batch)
+                last = len(targets) - 1
+                for index, Y in enumerate(targets):
                     if not self._running.is_set():  # (is_set takes no lock; wait does, every step)
                         self._running.wait()
                     if self._stop.is_set():
                         self.finished.emit("stopped")
                         return
-                    step = self.step(rows[start:start + batch], Y[start:start + batch],
-                                     report=True if start == last else None)
+                    start = index * batch
+                    step = self.step(rows[start:start + batch], Y, report=True if index == last else None)
                     if step is not None:
                         yield step
                 epoch_report = self.evaluate()
@@ -325,7 +327,7 @@ class Trainer:
         return EpochReport(self.epoch, self.step_count, train_loss, train_acc, test_loss, test_acc)
 
     def loss_and_accuracy(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float | None]:
-        loss, yhat = self.kernel.evaluate(self.parameters, X, Y)
+        loss, yhat = self.kernel.evaluate(self.parameters, X, Y, passes=self._evaluation_passes)
         return loss, accuracy(self.train.task, Y, yhat)
 
     def sync_network(self) -> None:
@@ -337,6 +339,16 @@ class Trainer:
     def snapshot(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Copies of the current weights and biases, safe to hand to another thread."""
         return [W.copy() for W in self.weights], [b.copy() for b in self.biases]
+
+
+def target_batches(Y: np.ndarray, batch: int) -> list[np.ndarray]:
+    """The rows of Y in batches of ``batch``, each laid out as the engine's ŷ (B × n_L, its
+    transpose C-contiguous), so ŷ - y and the loss run on arrays of one layout."""
+    full = len(Y) // batch * batch
+    blocks = list(Y[:full].reshape(-1, batch, Y.shape[1]).transpose(0, 2, 1).copy())
+    if full < len(Y):
+        blocks.append(np.ascontiguousarray(Y[full:].T))
+    return [block.T for block in blocks]
 
 
 def accuracy(task: str, Y: np.ndarray, yhat: np.ndarray) -> float | None:
