@@ -1,6 +1,6 @@
 """The app's training step against a hand-tuned NumPy step (and PyTorch on the CPU).
 
-Run by hand:  .venv/bin/python benchmarks/engine.py [--rounds 21] [--seconds 0.1] [--no-torch] [--only TEXT]
+Run by hand:  .venv/bin/python benchmarks/engine.py [--rounds 21] [--seconds 0.1] [--no-torch] [--only TEXT] [--cpu]
 
 Cases: four networks, each with its hidden activation, batch size and dtype; softmax
 cross-entropy and SGD throughout. Engines, all stepping on one fixed batch:
@@ -24,22 +24,33 @@ round to round, so each engine runs as often early, in the middle and last. (3) 
 app / other is taken within each round (paired), and the median of those ratios is
 printed with their spread (the middle half of the rounds). When that spread is wider than
 ``NOISY`` of the median, the machine was busy: the line says "noisy" instead of a ratio.
+On a machine shared with other work, ``--cpu`` runs everything on one thread (BLAS and
+torch included) and times it by the process's CPU time, which other processes disturb
+far less than the wall clock (they still share the caches).
 Target (issue 12): app ≥ 0.8× the NumPy step on every case.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
+CPU = "--cpu" in sys.argv  # one thread everywhere, timed by CPU time (set before NumPy loads its BLAS)
+if CPU:
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"
+CLOCK = time.process_time if CPU else time.perf_counter
 
-from core.engine.network import Network
-from core.plugin_host.host import PluginHost
-from core.training.data import Dataset
-from core.training.trainer import LIVE_REPORT_SECONDS, TrainConfig, Trainer, target_batches
+import numpy as np  # noqa: E402
+
+from core.engine.network import Network  # noqa: E402
+from core.plugin_host.host import PluginHost  # noqa: E402
+from core.training.data import Dataset  # noqa: E402
+from core.training.trainer import LIVE_REPORT_SECONDS, TrainConfig, Trainer, target_batches  # noqa: E402
 
 LR = 0.01
 CHECK_STEPS = 3
@@ -197,6 +208,8 @@ def torch_engine(case: Case) -> Engine | None:
         import torch
     except ImportError:
         return None
+    if CPU:
+        torch.set_num_threads(1)
     network, X, labels = problem(case)
     dtype = torch.float32 if case.dtype == "float32" else torch.float64
     layers: list = []
@@ -245,7 +258,7 @@ def same_weights(case: Case, engines: list[Engine]) -> None:
 
 
 def block_rate(engine: Engine, steps: int) -> float:
-    start = time.perf_counter()
+    start = CLOCK()
     if engine.count is None:
         for _ in range(steps):
             engine.step()
@@ -255,7 +268,7 @@ def block_rate(engine: Engine, steps: int) -> float:
         while engine.count() - first < steps:
             engine.step()
         done = engine.count() - first
-    rate = done / (time.perf_counter() - start)
+    rate = done / (CLOCK() - start)
     if engine.pause:
         time.sleep(engine.pause)
     return rate
@@ -300,9 +313,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=0.1, help="length of one timed block")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even when installed")
     parser.add_argument("--only", default="", help="the cases whose description contains this text")
+    parser.add_argument("--cpu", action="store_true",
+                        help="one thread (BLAS and torch) and the process's CPU time instead of the wall clock: "
+                             "figures a busy machine disturbs less")
     args = parser.parse_args()
     host = PluginHost(safe_mode=True).load()
-    print(f"numpy {np.__version__}; {args.rounds} paired rounds of ~{args.seconds:g} s blocks per engine; "
+    clock = "CPU time, one thread" if CPU else "wall clock"
+    print(f"numpy {np.__version__}; {clock}; {args.rounds} paired rounds of ~{args.seconds:g} s blocks per engine; "
           f"steps per second (median of the rounds), ratios: median of the paired ratios (middle half)")
     header = (f"{'case':44s} {'app/s':>7s} {'numpy/s':>7s} {'app ÷ numpy':>18s} {'target':>10s}"
               f" {'loop/s':>7s} {'loop ÷ numpy':>18s}")

@@ -131,9 +131,10 @@ class Pass:
         # the rows h_k of [h_k; 1] are contiguous, so a ufunc such as np.tanh writes them in place
         self._layers: list[tuple[Any, ...]] = [
             (V[k - 1].T, ws.a[k], ws.h[k], ws.h[k][:-1], act.fn,
-             isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1)
+             isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1, ws.a[k].shape)
             for k, act in enumerate(kernel.hidden, start=1)]
         self._a_L = ws.a[L].T  # a_L, one row per sample: what the loss plugin gets
+        self._rows_shape = self._a_L.shape
         self._last = (V[L - 1].T, ws.a[L])
         self._h0 = ws.h[0]  # [h_0; 1] of the batch being passed (the workspace's rows, or the caller's)
         self._output, self._gradient = kernel.loss.output, kernel.loss.gradient
@@ -152,7 +153,7 @@ class Pass:
             g_prime_of, argument = ((act.derivative, ws.a[k - 1]) if act.derivative_from_output is None
                                     else (act.derivative_from_output, ws.h[k - 1][:-1]))
             self._backward.append((k, ws.h[k - 1], gradients.V[k - 1], V[k - 1][:-1], ws.grad_h[k - 1],
-                                   g_prime_of, argument, ws.grad_a[k - 1]))
+                                   g_prime_of, argument, ws.grad_a[k - 1], ws.grad_a[k - 1].shape))
         self._first = (gradients.V[0], V[0][:-1], ws.grad_h[0])  # k = 1
 
     def load(self, X: np.ndarray) -> None:
@@ -167,14 +168,14 @@ class Pass:
         """
         # (ndarray.dot: the same BLAS product as np.dot, without its dispatch, a tenth of a small step)
         self._h0 = h_in = self.workspace.h[0] if rows is None else rows.T
-        for VT, a, h_full, h, g, in_place in self._layers:
+        for VT, a, h_full, h, g, in_place, shape in self._layers:
             VT.dot(h_in, out=a)  # a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1]
             if in_place:
                 g(a, out=h)  # h_k = g(a_k)
             else:
                 value = g(a)  # h_k = g(a_k)
-                if value.shape != a.shape:  # (copying it in would broadcast a wrong shape silently)
-                    raise ValueError(f"g(a) returned shape {value.shape} for an a_k of shape {a.shape}")
+                if value.shape != shape:  # (copying it in would broadcast a wrong shape silently)
+                    raise ValueError(f"g(a) returned shape {value.shape} for an a_k of shape {shape}")
                 h[...] = value
             h_in = h_full
         VT, a_L = self._last
@@ -193,26 +194,26 @@ class Pass:
         ∇a_L itself (n_L × B) is ``workspace.grad_a[-1]``; the flat view of it that is returned
         lets the caller check all of it with one product.
         """
-        ws, multiply = self.workspace, np.multiply
-        grad = self._gradient(Y, ws.yhat, self._a_L)  # ∇a_L per sample: -(y - ŷ) for softmax + CE
-        if grad.shape != self._a_L.shape:
-            raise ValueError(f"the loss gradient returned shape {grad.shape}, expected {self._a_L.shape}")
-        if self._scale is None and grad.dtype == ws.dtype:
+        ws, multiply, a_L, scale = self.workspace, np.multiply, self._a_L, self._scale
+        grad = self._gradient(Y, ws.yhat, a_L)  # ∇a_L per sample: -(y - ŷ) for softmax + CE
+        if grad.shape != self._rows_shape:
+            raise ValueError(f"the loss gradient returned shape {grad.shape}, expected {self._rows_shape}")
+        if scale is None and grad.dtype == ws.dtype:
             ws.grad_a[-1] = columns = grad.T  # one sample: ∇a_L as it is (nothing below writes to it)
             flat = columns.ravel()
         else:
             columns, flat = self._grad_a_L, self._grad_a_L_flat
             ws.grad_a[-1] = columns
             # the batch mean: ∇a_L / B, one column per sample
-            multiply(grad.T, 1.0 if self._scale is None else self._scale, out=columns)
+            multiply(grad.T, 1.0 if scale is None else scale, out=columns)
         g_prime = ws.g_prime
-        for k, h_in, grad_V, WT, grad_h, g_prime_of, argument, grad_a in self._backward:
+        for k, h_in, grad_V, WT, grad_h, g_prime_of, argument, grad_a, shape in self._backward:
             # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ: ∇W_k = ∇a_k h_{k-1}ᵀ and ∇b_k = ∇a_k, summed over samples
             h_in.dot(columns.T, out=grad_V)
             WT.dot(columns, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
             g_prime[k - 1] = gp = g_prime_of(argument)  # g'(a_{k-1})
-            if gp.shape != grad_a.shape:
-                raise ValueError(f"g'(a) returned shape {gp.shape} for a_{k - 1} of shape {grad_a.shape}")
+            if gp.shape != shape:
+                raise ValueError(f"g'(a) returned shape {gp.shape} for a_{k - 1} of shape {shape}")
             multiply(grad_h, gp, out=grad_a)  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
             columns = grad_a
         grad_V, WT, grad_h = self._first

@@ -136,10 +136,10 @@ class Trainer:
         self.weights, self.biases = self.parameters.W, self.parameters.b  # views into parameters.flat
         self.params, self.grads = self.parameters.arrays, self.gradients.arrays
         self._optimizer_step = self.optimizer.step
-        if getattr(self.optimizer, "elementwise", False) is True:
-            self._update = ([self.parameters.flat], [self.gradients.flat])  # θ ← θ - … in one call
+        if getattr(self.optimizer, "elementwise", False) is True:  # θ ← θ - … in one call
+            self._update_params, self._update_grads = [self.parameters.flat], [self.gradients.flat]
         else:
-            self._update = (self.params, self.grads)
+            self._update_params, self._update_grads = self.params, self.grads
         self._passes: dict[int, Pass] = {}  # batch size -> its Pass (the last batch may be smaller)
         self._evaluation_passes: dict[int, Pass] = {}  # the same, forward only, for whole-set evaluation
         self.rng = np.random.default_rng(self.config.seed)
@@ -245,18 +245,19 @@ class Trainer:
         # NaN or inf anywhere in the forward pass reaches ∇a_L, and Σ (∇a_L)² then is not finite
         if not math.isfinite(grad_a_L.dot(grad_a_L)):
             self._diverged(rows[:, :-1], Y)
+        count = self.step_count
         if report is None:
-            report = self.step_count >= self._check_at and self._report_due()
+            report = count >= self._check_at and self._report_due()
         if report:
             loss = float(np.add.reduce(run.losses(Y), axis=None)) / len(rows)
             norms = self.gradients.weight_norms()  # ‖∇W_k‖ (Frobenius), before the optimizer sees them
             if not math.isfinite(loss + sum(norms)):
                 self._diverged(rows[:, :-1], Y)
-        if self.step_count:
-            self._optimizer_step(*self._update)
+        if count:
+            self._optimizer_step(self._update_params, self._update_grads)
         else:
-            self._checked_first_step(*self._update)
-        self.step_count += 1
+            self._checked_first_step(self._update_params, self._update_grads)
+        self.step_count = count + 1
         if not report:
             return None
         self._schedule_reports()

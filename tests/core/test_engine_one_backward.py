@@ -101,7 +101,7 @@ def test_the_flat_update_of_a_builtin_optimizer_equals_the_per_layer_update(regi
         trainer = Trainer(network, data, registry, TrainConfig(optimizer, {"lr": 0.05}, batch_size=8, epochs=3))
         assert getattr(trainer.optimizer, "elementwise", False) is True
         if not flat:
-            trainer._update = (trainer.params, trainer.grads)  # the path a plugin optimizer takes
+            trainer._update_params, trainer._update_grads = trainer.params, trainer.grads  # a plugin's path
         trainer.run()
         runs.append(network)
     for W, V in zip(runs[0].parameters(), runs[1].parameters()):
