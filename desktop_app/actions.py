@@ -54,6 +54,9 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
     a.zoom_out = _action(window, "Zoom &Out", lambda: window.zoom(0.8), Key.ZoomOut)
     a.preferences = _action(window, "&Preferences…", window.show_preferences, "Ctrl+,",
                             tip="Colours (a colour-blind safe scheme) and other settings")
+    a.present = _action(window, "&Presentation Mode", window.toggle_presentation, "F5",
+                        SP.SP_DesktopIcon, "Full screen: the network and the formula, large; → ← step, Esc leaves")
+    a.present.setIconText("Present")
     a.about = _action(window, "&About Backprop Studio", window.show_about)
     a.worked_example = _action(window, "Open the &Worked Example", window.open_worked_example, "Ctrl+Shift+E",
                                tip="The textbook network of the notes, ready to step through")
@@ -84,6 +87,7 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
     a.view_menu = bar.addMenu("&View")
     a.view_menu.addActions([a.zoom_fit, a.zoom_in, a.zoom_out])
     a.view_menu.addSeparator()
+    a.view_menu.addAction(a.present)
     a.layout_menu = a.view_menu.addMenu("&Layout")
     a.layout_menu.addActions(list(window.layouts.actions.values()))
     a.layout_menu.addSeparator()
@@ -119,6 +123,8 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
     spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     toolbar.addWidget(spacer)
     toolbar.addActions(list(window.layouts.actions.values()))  # the task layouts, at the right
+    toolbar.addSeparator()
+    toolbar.addAction(a.present)
     window.addToolBar(toolbar)
     a.toolbar = toolbar
     update_recent_menu(window, a.recent_menu, window.files.recent())

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.plugins = PluginsController(self)
         self.layouts = LayoutController(self, self.settings)
+        self.presentation = None  # the PresentationWindow while presenting
         self.actions_ = build_actions(self)
         self.lessons = LessonController(self)  # the Lesson menu, the lesson editor and the student pane
         self.lesson_actions = build_lesson_menu(self, self.lessons)
@@ -248,6 +249,27 @@ class MainWindow(QMainWindow):
         else:
             self.view.scale(factor, factor)
 
+    # -- presentation mode -----------------------------------------------------------------
+    def toggle_presentation(self, full_screen: bool = True):
+        """F5: present the network and the step-through (the Train layout: the live plots) full
+        screen; F5 or Esc again leaves. Returns the presentation window, or None on leaving.
+        ``full_screen=False`` keeps its size (screenshots)."""
+        from .presentation import PresentationWindow
+
+        if self.presentation is not None:
+            self.presentation.close()
+            return None
+        training = self.layouts.current == "train" or self.training.is_training
+        if not training and self.layouts.current != "step":
+            self.layouts.switch("step")  # the step player runs the presentation
+        self.presentation = PresentationWindow(self, training)
+        self.presentation.present(full_screen)
+        return self.presentation
+
+    def presentation_closed(self) -> None:
+        self.presentation = None
+        self.activateWindow()
+
     def _colours_changed(self, scheme) -> None:
         self.steps.rebuild(keep_position=True)  # the phase colour of the formula and position
 
@@ -304,6 +326,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Pause training, ask about unsaved changes, then stop everything cleanly."""
+        if self.presentation is not None:
+            self.presentation.close()
         if self.training.is_training:
             self.training.pause()
         if not (self.lessons.maybe_save() and self.files.maybe_save()):

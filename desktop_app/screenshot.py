@@ -43,6 +43,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layout", choices=["build", "step", "train"], default=None,
                         help="the task layout (default: step with --step, train with --dataset or --train, "
                              "else build)")
+    parser.add_argument("--present", action="store_true",
+                        help="the presentation mode (F5) at --size instead of the window")
     parser.add_argument("--colours", choices=["standard", "colour_blind"], default=None,
                         help="the colour scheme (default: the one in the settings)")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
@@ -60,9 +62,17 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
 
     ``options`` are those of :func:`staged_window`.
     """
+    present = options.pop("present", False)
     app, window = staged_window(file, size, **options)
+    shown = window
+    if present:
+        shown = window.toggle_presentation(full_screen=False)
+        shown.resize(*size)
+        _settle(app, 0.3)
+        _freeze_pulse(window)
+        _settle(app, 0.1)
     output = Path(output)
-    if not window.grab().save(str(output), "PNG"):
+    if not shown.grab().save(str(output), "PNG"):
         raise OSError(f"could not write {output}")
     window.document.undo_stack.setClean()
     window.close()
@@ -138,6 +148,11 @@ def _show_step(window, quantity: str) -> None:
     except KeyError:
         names = ", ".join(s.quantity for s in window.steps.player.steps) if window.steps.player else ""
         raise ValueError(f"no step computes {quantity!r} (steps: {names})") from None
+    _freeze_pulse(window)
+
+
+def _freeze_pulse(window) -> None:
+    """The dots along the edges, stopped half-way (a still picture of the animation)."""
     animation = window.view.step_overlay.animation
     if animation.state() == animation.State.Running:
         animation.pause()
@@ -169,6 +184,6 @@ def run(args: argparse.Namespace) -> int:
     path = take_screenshot(args.file, args.output, args.size, dataset=args.dataset,
                            train_epochs=args.train, safe_mode=args.safe_mode, step=args.step,
                            welcome=args.welcome, select=args.select, quiz=args.quiz, answer=args.answer,
-                           colours=args.colours, layout=args.layout)
+                           colours=args.colours, layout=args.layout, present=args.present)
     print(path)
     return 0

@@ -55,6 +55,7 @@ class EquationView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.scale = 1.0  # larger in the presentation mode
         self.font_ = QFont("DejaVu Sans")
         self.font_.setPixelSize(15)
         self.metrics = QFontMetricsF(self.font_)
@@ -74,6 +75,13 @@ class EquationView(QWidget):
         self._layout()
         self.update()
 
+    def set_scale(self, scale: float) -> None:
+        """Draw the numbers and formulas ``scale`` times larger (the presentation mode)."""
+        self.scale = scale
+        self.font_.setPixelSize(round(15 * scale))
+        self.metrics = QFontMetricsF(self.font_)
+        self.set_lines(self.lines)
+
     def text(self) -> str:
         """The lines as Unicode text (what Copy gives)."""
         return "\n".join(terms_text(line) for line in self.lines)
@@ -91,7 +99,7 @@ class EquationView(QWidget):
             text = (rf"{{}}{binary.group(1)}\ " + text[binary.end():] if binary else text).strip()
             latex = ""
             if text.replace(r"\,", "").replace(r"\ ", "").strip():  # spacing alone is the gap
-                pixmap = formula_pixmap(text, color=INK)
+                pixmap = formula_pixmap(text, color=INK, scale=self.scale)
                 breakable = text.startswith("=")
                 if pixmap is None:
                     w = self.metrics.horizontalAdvance(text)
@@ -207,7 +215,7 @@ class EquationView(QWidget):
             y += m.height()
         if piece.transpose:
             small = QFont(self.font_)
-            small.setPixelSize(11)
+            small.setPixelSize(round(11 * self.scale))
             painter.setFont(small)
             painter.drawText(QPointF(inner_right + BRACKET + 2, top + 10), "T")
             painter.setFont(self.font_)

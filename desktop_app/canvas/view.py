@@ -124,7 +124,7 @@ class NetworkView(QGraphicsView):
         self.scene_.marker.restyle()
         shown = self.legend.isVisible()
         self.legend.deleteLater()
-        self.legend = legend(self.viewport())
+        self.legend = legend(self)
         self.legend.move(8, 8)
         self.legend.setVisible(shown)
         for item in self.scene_.items():
