@@ -25,7 +25,7 @@ def parse_size(text: str) -> tuple[int, int]:
 def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of `backprop-studio screenshot`."""
     parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE), metavar="FILE",
-                        help="network file (default: the textbook example)")
+                        help="network or lesson file (default: the textbook example)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
     parser.add_argument("--size", type=parse_size, default=(1440, 900), metavar="WxH",
                         help="window size (default 1440x900)")
@@ -47,6 +47,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the presentation mode (F5) at --size instead of the window")
     parser.add_argument("--colours", choices=["standard", "colour_blind"], default=None,
                         help="the colour scheme (default: the one in the settings)")
+    parser.add_argument("--page", type=int, metavar="N",
+                        help="a lesson FILE: follow it at page N (with --edit: edit it, page N selected)")
+    parser.add_argument("--edit", action="store_true", help="a lesson FILE: open it in the lesson editor")
+    parser.add_argument("--lesson-answer", metavar="TEXT", help="a lesson page: give this answer and press Check")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
 
 
@@ -82,7 +86,8 @@ def take_screenshot(file: str, output: str, size: tuple[int, int] = (1440, 900),
 def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: str | None = None,
                   train_epochs: int = 0, safe_mode: bool = False, step: str | None = None,
                   welcome: bool = False, select: str | None = None, quiz: bool = False,
-                  answer: str | None = None, colours: str | None = None, layout: str | None = None):
+                  answer: str | None = None, colours: str | None = None, layout: str | None = None,
+                  page: int | None = None, edit: bool = False, lesson_answer: str | None = None):
     """The window of :func:`take_screenshot`, shown and settled, before it is grabbed.
 
     Returns
@@ -91,7 +96,9 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
         Tests check what is on screen; the caller closes the window.
     """
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
-    from core.io.network_file import example_arrays, load_network
+    from core.io.network_file import example_arrays
+    from core.lesson.lesson_file import load_network_or_lesson
+    from core.lesson.model import Lesson
     from core.plugin_host.host import PluginHost
 
     from .launch import application
@@ -99,9 +106,11 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
 
     app = application()
     host = PluginHost(safe_mode=True if safe_mode else None).load()
-    network, extras = load_network(file)
-    window = MainWindow(host, network, file, example_arrays(extras), use_autosave=False,
-                        restore_layout=False)
+    loaded = load_network_or_lesson(file)
+    lesson = loaded if isinstance(loaded, Lesson) else None
+    network, extras = (lesson.network.copy(), lesson.network_extras) if lesson is not None else loaded
+    window = MainWindow(host, network, None if lesson is not None else file, example_arrays(extras),
+                        use_autosave=False, restore_layout=False)
     if colours is not None:
         from . import colours as colour_schemes
 
@@ -135,8 +144,35 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
         _pose_question(window, answer)
     if welcome:
         window.show_welcome()
+    if lesson is not None:
+        _show_lesson(app, window, lesson, page, edit, lesson_answer)
     _settle(app, 0.2)
     return app, window
+
+
+def _show_lesson(app, window, lesson, page: int | None, edit: bool, answer: str | None) -> None:
+    """Follow (or edit) ``lesson`` at ``page`` (1-based), progress not remembered."""
+    from core.lesson.session import LessonSession
+
+    lessons = window.lessons
+    lessons.open_lesson(lesson, None, edit=edit)
+    index = max(0, min(len(lesson.pages), page or 1) - 1)
+    if edit:
+        lessons.editor.pages.setCurrentRow(index)
+    else:
+        lessons.session = LessonSession(lesson, window.host.registry, remember=False)
+        lessons.student.follow(lessons.session)
+        lessons.student.go(index)
+        if answer is not None:
+            box = lessons.student.question
+            if box.line.isVisible():
+                box.line.setText(answer)
+            elif box.group.button(int(answer)) is not None:
+                box.group.button(int(answer)).setChecked(True)
+            box.check()
+    _settle(app, 0.3)
+    window.view.zoom_to_fit()
+    _freeze_pulse(window)
 
 
 def _show_step(window, quantity: str) -> None:
@@ -184,6 +220,7 @@ def run(args: argparse.Namespace) -> int:
     path = take_screenshot(args.file, args.output, args.size, dataset=args.dataset,
                            train_epochs=args.train, safe_mode=args.safe_mode, step=args.step,
                            welcome=args.welcome, select=args.select, quiz=args.quiz, answer=args.answer,
-                           colours=args.colours, layout=args.layout, present=args.present)
+                           colours=args.colours, layout=args.layout, present=args.present, page=args.page,
+                           edit=args.edit, lesson_answer=args.lesson_answer)
     print(path)
     return 0

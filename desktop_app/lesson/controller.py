@@ -78,6 +78,9 @@ class LessonController(QObject):
         self._goal_timer.timeout.connect(self._check_goal)
         window.state.document_changed.connect(self._watch_document)
         self._watch_document(window.document)
+        layouts = getattr(window, "layouts", None)
+        if layouts is not None:  # a task layout restores its own docks: the lesson's stay
+            layouts.changed.connect(lambda name: self._keep_docks())
 
     def _dock(self, title: str, name: str, widget) -> QDockWidget:
         """A dock on the left, where the palette is (a lesson page seldom needs the palette)."""
@@ -93,6 +96,12 @@ class LessonController(QObject):
     def _watch_document(self, document) -> None:
         document.undo_stack.refused.connect(self._refused)
         document.parameters_changed.connect(lambda *_: self._goal_timer.start())
+
+    def _keep_docks(self) -> None:
+        if self.mode == "author":
+            self.editor_dock.show()
+        elif self.mode in ("student", "preview"):
+            self.student_dock.show()
 
     def _refused(self, reason: str) -> None:
         self.window.statusBar().showMessage(reason, 6000)
@@ -258,6 +267,9 @@ class LessonController(QObject):
         self.stack.clear()
         self._saved_panels = {name: dock.isVisible() for name, dock in view_state.panel_docks(self.window).items()}
         self.window.welcome.hide()
+        layouts = getattr(self.window, "layouts", None)
+        if layouts is not None and any(page.state.step is not None for page in lesson.pages):
+            layouts.switch("step")  # a lesson about the steps: the step-through's layout, then each page's panels
         if mode == "student":
             self.follow()
         else:
@@ -270,7 +282,8 @@ class LessonController(QObject):
         self.editor_dock.show()
         self.editor_dock.raise_()
         self.window.resizeDocks([self.editor_dock], [460], Qt.Orientation.Horizontal)
-        self._room_for_the_pane()
+        self._room_for_the_pane(0.3)  # the editor needs the height more than the card
+        QTimer.singleShot(0, lambda: self._room_for_the_pane(0.3))
 
     def edit(self) -> None:
         """Edit the lesson being followed or previewed (its pages, in the editor)."""
@@ -335,9 +348,9 @@ class LessonController(QObject):
         self.window.resizeDocks([self.student_dock], [440], Qt.Orientation.Horizontal)
         self._fit_pending = True  # once the first page has shown its panels
 
-    def _room_for_the_pane(self) -> None:
+    def _room_for_the_pane(self, share: float = 0.38) -> None:
         """The step-through's card needs about 300 px; the lesson's pane gets the rest of the height."""
-        height = max(260, min(320, self.window.height() // 3))
+        height = max(240, min(360, int(self.window.height() * share)))
         self.window.resizeDocks([self.window.steps_dock], [height], Qt.Orientation.Vertical)
 
     def enter_page(self, index: int) -> None:

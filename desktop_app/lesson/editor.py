@@ -26,8 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.lesson.grading import expected_text
+from core.lesson.markdown import plain_text
 from core.lesson.model import LOCKS, Lesson, Page
 from core.lesson.quantities import END, START
+from core.lesson.session import LessonSession
 from core.stepthrough.notation import text as symbol_text
 
 from ..plain_text import plain_label
@@ -110,6 +113,7 @@ class LessonEditor(QWidget):
         self._preview_timer.timeout.connect(lambda: self.preview.show_text(self.text.toPlainText()))
         self.question = QuestionEditor(self)
         self.question.edited.connect(lambda _: self._edit("question"))
+        self.question.describe = self._expected
         self.preview_button = self._button("Preview as student", controller.preview)
         self.save_button = self._button("Save lesson", controller.save)
         self._layout()
@@ -162,8 +166,9 @@ class LessonEditor(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(top)
         split.addWidget(self.tabs)
-        split.setStretchFactor(1, 3)
-        split.setSizes([180, 520])
+        split.setStretchFactor(1, 4)
+        split.setSizes([150, 600])
+        self.pages.setMinimumHeight(60)
         bottom = QHBoxLayout()
         bottom.addWidget(self.preview_button)
         bottom.addStretch(1)
@@ -234,6 +239,17 @@ class LessonEditor(QWidget):
             self.question.network = lesson.network
         finally:
             self._loading = False
+
+    def _expected(self, question) -> str:
+        """The right answer of ``question`` on the current page, computed by the engine."""
+        lesson = self.lesson
+        if lesson is None or not 0 <= self.current < len(lesson.pages):
+            return ""
+        session = LessonSession(lesson, self.controller.window.host.registry, remember=False)
+        try:
+            return plain_text(expected_text(question, session.trace_for(self.current)))
+        except ValueError as exc:
+            return str(exc)
 
     # -- view → model ------------------------------------------------------------------------
     def _add(self) -> None:

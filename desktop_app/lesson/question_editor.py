@@ -6,6 +6,7 @@ file would refuse; a problem is shown next to the fields and nothing is changed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -79,8 +81,8 @@ class QuestionEditor(QWidget):
         self.options.setPlaceholderText("one answer per line")
         self.right = QSpinBox(self)
         self.right.setRange(1, 12)
-        self.metric = QComboBox(self)
-        self.metric.addItems(list(GOAL_METRICS))
+        self.goal_metric = QComboBox(self)
+        self.goal_metric.addItems(list(GOAL_METRICS))
         self.target = QDoubleSpinBox(self)
         self.target.setDecimals(3)
         self.target.setRange(0.0, 1e6)
@@ -93,13 +95,17 @@ class QuestionEditor(QWidget):
         self.problem = plain_label(parent=self)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c62828;")
+        self.expected = plain_label(parent=self)  # the right answer, computed as the learner's is graded
+        self.expected.setWordWrap(True)
+        self.expected.setStyleSheet("color: #2e7d32;")
+        self.describe: Callable[[Question], str] = lambda question: ""
 
         self.pages = QStackedWidget(self)
         self.pages.addWidget(QWidget())
         self.pages.addWidget(self._form(("Answer", self.answer), ("Tolerance ±", self.tolerance)))
         self.pages.addWidget(self._form(("Vector", self.quantity)))
         self.pages.addWidget(self._form(("Answers", self.options), ("Right answer", self.right)))
-        self.pages.addWidget(self._form(("Reach", self.metric), ("Target", self.target), ("Dataset", self.dataset),
+        self.pages.addWidget(self._form(("Reach", self.goal_metric), ("Target", self.target), ("Dataset", self.dataset),
                                         ("At most … hidden units", self.max_units)))
         self.common = self._form(("Question", self.prompt), ("Hint", self.hint), ("Explanation", self.explanation))
         layout = QVBoxLayout(self)
@@ -108,6 +114,7 @@ class QuestionEditor(QWidget):
         layout.addWidget(self.common)
         layout.addWidget(self.pages)
         layout.addWidget(self.problem)
+        layout.addWidget(self.expected)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         for edit in (self.prompt, self.explanation, self.options):
             edit.textChanged.connect(self._changed)
@@ -115,7 +122,7 @@ class QuestionEditor(QWidget):
             line.textEdited.connect(self._changed)
         for spin in (self.tolerance, self.right, self.target, self.max_units):
             spin.valueChanged.connect(self._changed)
-        self.metric.currentIndexChanged.connect(self._changed)
+        self.goal_metric.currentIndexChanged.connect(self._changed)
         self._kind_changed()
 
     @staticmethod
@@ -135,6 +142,7 @@ class QuestionEditor(QWidget):
             kind = question.kind if question is not None else ""
             self.kind.setCurrentIndex(next(i for i, (k, _) in enumerate(KINDS) if k == kind))
             self.problem.clear()
+            self.show_expected(question)
             if question is None:
                 return
             _set(self.prompt, question.prompt)
@@ -149,7 +157,7 @@ class QuestionEditor(QWidget):
                 _set(self.options, "\n".join(question.options))
                 self.right.setValue(question.answer)
             elif isinstance(question, GoalQuestion):
-                self.metric.setCurrentText(question.metric)
+                self.goal_metric.setCurrentText(question.metric)
                 self.target.setValue(question.target)
                 _set(self.dataset, question.dataset or "")
                 self.max_units.setValue(question.max_hidden_units or 0)
@@ -177,7 +185,7 @@ class QuestionEditor(QWidget):
             data["options"] = [line for line in self.options.toPlainText().splitlines() if line.strip()]
             data["answer"] = self.right.value()
         else:
-            data.update(metric=self.metric.currentText(), target=self.target.value(),
+            data.update(metric=self.goal_metric.currentText(), target=self.target.value(),
                         dataset=self.dataset.text().strip() or None,
                         max_hidden_units=self.max_units.value() or None)
         return data
@@ -202,6 +210,10 @@ class QuestionEditor(QWidget):
     def _kind_changed(self) -> None:
         index = self.kind.currentIndex()
         self.pages.setCurrentIndex(index)
+        for i in range(self.pages.count()):  # the stack as tall as the fields of this kind only
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.adjustSize()
         self.pages.setVisible(index > 0)
         self.common.setVisible(index > 0)
         self._changed()
@@ -213,9 +225,15 @@ class QuestionEditor(QWidget):
             question = self.question()
         except LessonFormatError as exc:
             self.problem.setText(str(exc).removeprefix("the question: ").removeprefix("the question "))
+            self.expected.clear()
             return
         self.problem.clear()
+        self.show_expected(question)
         self.edited.emit(question)
+
+    def show_expected(self, question: Question | None) -> None:
+        answer = self.describe(question) if question is not None else ""
+        self.expected.setText(f"The right answer: {answer}" if answer else "")
 
 
 def _set(widget, text: str) -> None:
