@@ -311,3 +311,22 @@ def test_the_lesson_menu_exports_a_handout_slides_and_the_script(qtbot, make_win
     # the learner is where they were
     assert window.lessons.session.index == page_before and window.steps.player.position == position_before
     assert window.lessons.student.page_title.text() == window.lessons.lesson.pages[4].title
+
+
+def test_the_screenshot_command_stages_a_lesson_page(qtbot):
+    """What the README's lesson screenshots show: a page answered, and the editor on a page."""
+    from core.io.resources import lesson_path
+    from desktop_app.screenshot import staged_window
+
+    _, window = staged_window(str(lesson_path()), page=8, lesson_answer="- + -")
+    qtbot.addWidget(window)
+    pane = window.lessons.student
+    assert pane.page_title.text().startswith("Back into layer 2")
+    assert pane.question.feedback.text().startswith("Right: signs of ∇h₂ L: - + -")
+    assert window.steps.player.current.quantity == "grad_h2"
+    window.close()
+    _, window = staged_window(str(lesson_path()), page=8, edit=True)
+    qtbot.addWidget(window)
+    assert window.lessons.mode == "author" and window.lessons.editor.current == 7
+    assert window.lessons.editor.page_title.text().startswith("Back into layer 2")
+    window.close()
