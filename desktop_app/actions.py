@@ -58,6 +58,10 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
                         SP.SP_DesktopIcon, "Full screen: the network and the formula, large; → ← step, Esc leaves")
     a.present.setIconText("Present")
     a.about = _action(window, "&About Backprop Studio", window.show_about)
+    a.shortcuts = _action(window, "&Keyboard Shortcuts", window.show_shortcuts, "F1",
+                          tip="Every key of the app, what it does and where")
+    a.math = _action(window, "The &Math", window.show_math,
+                     tip="The notation, the order of the steps and the worked example with every number")
     a.worked_example = _action(window, "Open the &Worked Example", window.open_worked_example, "Ctrl+Shift+E",
                                tip="The textbook network of the notes, ready to step through")
     a.plugin_manager = _action(window, "&Manage Plugins…", lambda: window.plugins.open_manager(),
@@ -108,6 +112,8 @@ def build_actions(window: MainWindow) -> SimpleNamespace:
     plugins_menu = bar.addMenu("&Plugins")
     plugins_menu.addAction(a.plugin_manager)
     help_menu = bar.addMenu("&Help")
+    help_menu.addActions([a.shortcuts, a.math])
+    help_menu.addSeparator()
     help_menu.addAction(a.about)
 
     toolbar = QToolBar("Main toolbar", window)

@@ -99,8 +99,9 @@ class MainWindow(QMainWindow):
         self.view.selection_changed.connect(self.steps.set_selection)  # the element view
         self.inspector.paths_requested.connect(lambda k, i, j: self.show_weight_paths())
         self.training.weights_applied.connect(self.steps.leave)  # training moves the weights on
-        self.welcome = WelcomeCard(self.view.viewport())
+        self.welcome = WelcomeCard(self.view)  # not the viewport: fitting the canvas scrolls it
         self.welcome.chosen.connect(self._welcome_chosen)
+        self.welcome.open_file.connect(lambda path: self.files.open_path(path))
         self.welcome.hide()
         # the canvas follows document.parameters_changed itself: no second refresh_values()
         self.training.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_welcome(self) -> None:
+        self.welcome.set_recent(self.files.recent())
         self.welcome.place()
         self.welcome.show()
         self.welcome.raise_()
@@ -282,15 +284,34 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self, f"About {APP_NAME}",
-            f"<h3>{APP_NAME}</h3><p>Build a neural network by drag-and-drop, watch the forward "
-            "pass and backpropagation with the real numbers, and train it with live plots.</p>"
-            f"<p>{len(self.host.registry.usable('activations'))} activations, "
-            f"{len(self.host.registry.usable('losses'))} losses, "
-            f"{len(self.host.registry.usable('optimizers'))} optimizers and "
-            f"{len(self.host.registry.usable('datasets'))} datasets loaded.</p>")
+    def show_about(self) -> QMessageBox:
+        """Help ▸ About: the version and the plugins loaded (a box that does not block)."""
+        from .help import about_html
+
+        box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_NAME}", about_html(self.host),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)  # names and numbers in it are escaped
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setModal(False)
+        box.show()
+        return box
+
+    def show_shortcuts(self):
+        """Help ▸ Keyboard Shortcuts, generated from the actions."""
+        from .help import ShortcutsDialog
+
+        return self._show_dialog(ShortcutsDialog(self))
+
+    def show_math(self):
+        """Help ▸ The Math: docs/math.md in the app."""
+        from .help import MathDialog
+
+        return self._show_dialog(MathDialog(self))
+
+    def _show_dialog(self, dialog):
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # -- crash recovery ---------------------------------------------------------------------
     def offer_recovery(self, ask: Callable | None = None) -> bool:

@@ -30,7 +30,7 @@ def test_the_wheel_holds_every_module_and_the_examples(wheel):
             for p in (ROOT / folder).rglob("*.py")} | {"backprop_studio.py"}
     assert tree - names == set()  # a new subpackage must be listed in pyproject.toml
     assert {"core/resources/examples/textbook.json", "core/resources/examples/spiral-classifier.json",
-            "core/resources/lessons/backprop-by-hand.json"} <= names
+            "core/resources/lessons/backprop-by-hand.json", "core/resources/docs/math.md"} <= names
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "License-Expression: MIT" in metadata
 
