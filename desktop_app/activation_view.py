@@ -12,36 +12,27 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from core.plugin_host.contract import CURVE_INTERVAL, CURVE_POINTS
 from core.plugin_host.registry import Activation
-from core.plugin_host.validation import PLUGIN_ERRORS, SAMPLE_POINTS, TOLERANCE
+from core.plugin_host.validation import SAMPLE_POINTS, TOLERANCE
 
 from .animation.typeset import formula_html
 from .plain_text import plain_label
 
-INTERVAL = (-4.0, 4.0)
-POINTS = 161
+INTERVAL = CURVE_INTERVAL  # where the curves were computed at load
 G_COLOR = "#f59322"
 DG_COLOR = "#0877bd"
 
 
-def curves(act: Activation, interval: tuple[float, float] = INTERVAL,
-           points: int = POINTS) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """a, g(a) and g'(a) over ``interval``; a curve is None when the plugin's function fails.
+def curves(act: Activation) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """a, g(a) and g'(a) over [-4, 4] as computed when the plugin was loaded.
 
-    A plugin's function may raise or return the wrong shape; the view shows what it can.
+    The plugin is never called here (a g that hangs cannot freeze the window); a curve is
+    None when the plugin's function failed, NaN where it was not finite (gaps).
     """
-    a = np.linspace(*interval, points)
-
-    def evaluate(fn) -> np.ndarray | None:
-        try:
-            values = np.asarray(fn(a.copy()), dtype=float)
-        except PLUGIN_ERRORS:
-            return None
-        if values.shape != a.shape:
-            return None
-        return np.where(np.isfinite(values), values, np.nan)  # gaps, not a broken auto-range
-
-    return a, evaluate(act.fn), evaluate(act.derivative)
+    if act.curve is None:
+        return np.linspace(*CURVE_INTERVAL, CURVE_POINTS), None, None
+    return act.curve
 
 
 def check_text(act: Activation) -> str:

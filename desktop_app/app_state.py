@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.plugin_host.host import PluginHost
 
@@ -35,6 +35,7 @@ class AppState(QObject):
         super().__init__(parent)
         self.document = document
         self.host: PluginHost = document.host
+        self._watch(self.host)
 
     @classmethod
     def of(cls, source: AppState | Document) -> AppState:
@@ -55,10 +56,20 @@ class AppState(QObject):
 
     def set_host(self, host: PluginHost) -> None:
         """Use freshly loaded plugins: the document recomputes, then every widget hears of it."""
+        if host is not self.host:
+            self._watch(host)
         self.host = host
         self.document.host = host
         self.document.recompute_trace()
         self.host_changed.emit(host)
+
+    def _watch(self, host: PluginHost) -> None:
+        # a contribution flagged while in use (it hung …): every view drops it, after the
+        # computation that found it has returned
+        host.flagged.connect(lambda item: QTimer.singleShot(0, self._reflag))
+
+    def _reflag(self) -> None:
+        self.set_host(self.host)
 
 
 def silence(document: Document) -> None:

@@ -11,9 +11,13 @@ widgets to restyle. The choice is kept in the settings (Edit ▸ Preferences…)
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
+
+if TYPE_CHECKING:
+    from .settings import AppSettings
 
 SETTING = "appearance/colours"
 
@@ -121,13 +125,13 @@ def use(name: str) -> Scheme:
     return scheme
 
 
-def saved_scheme(settings: QSettings) -> str:
+def saved_scheme(settings: AppSettings) -> str:
     """The scheme name stored in ``settings``; anything but a known name gives "standard"."""
     value = settings.value(SETTING, STANDARD.name)
     return value if isinstance(value, str) and value in SCHEMES else STANDARD.name
 
 
-def save_scheme(settings: QSettings, name: str) -> None:
+def save_scheme(settings: AppSettings, name: str) -> None:
     """Keep the choice (a plain string) in ``settings``."""
     if name in SCHEMES:
         settings.setValue(SETTING, name)

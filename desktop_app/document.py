@@ -12,9 +12,11 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from core.engine.network import Network
-from core.engine.passes import Trace, run_trace
+from core.engine.network import Network, NetworkError
+from core.engine.passes import ShapeError, Trace, run_trace
+from core.plugin_host import guard
 from core.plugin_host.host import PluginHost
+from core.plugin_host.registry import RegistryError
 from core.plugin_host.validation import PLUGIN_ERRORS
 
 from .commands import NetworkCommand
@@ -125,12 +127,18 @@ class Document(QObject):
     def recompute_trace(self) -> None:
         """Run the engine on the example; a failure (unknown activation …) is kept as a message."""
         x, y = self.default_example()
-        try:
-            self.trace = run_trace(self.network, x, y, self.registry)
+        network = self.network
+        suspects = self.host.in_use(network.activations, network.loss)
+        try:  # plugin code, with a time limit: a plugin that hangs is flagged, not waited for
+            self.trace = guard.call_with_time_limit(run_trace, network, x, y, self.registry, suspects=suspects,
+                                                    limit=self.host.call_limit, what="the example's pass")
             self.trace_error = None
-        except PLUGIN_ERRORS as exc:  # the canvas still draws; the message names the problem
+        except (RegistryError, ShapeError, NetworkError) as exc:  # the canvas still draws; the message says why
             self.trace = None
             self.trace_error = str(exc)
+        except PLUGIN_ERRORS as exc:  # raised, exited, lied or hung: named (and flagged if it hung or lied)
+            self.trace = None
+            self.trace_error = self.host.explain_failure(exc, suspects)
         self.trace_changed.emit()
 
     # -- the model's events, forwarded ----------------------------------------------------

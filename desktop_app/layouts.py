@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+    from .settings import AppSettings
 
 STATE_VERSION = 2  # bump when the docks change: older saved arrangements are then ignored
 CURRENT_KEY = "layouts/current"
@@ -78,7 +79,7 @@ class LayoutController(QObject):
 
     changed = Signal(str)
 
-    def __init__(self, window: MainWindow, settings: QSettings) -> None:
+    def __init__(self, window: MainWindow, settings: AppSettings) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings

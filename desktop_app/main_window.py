@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
@@ -25,7 +25,7 @@ from .lesson.controller import LessonController
 from .lesson.menu import build_lesson_menu
 from .palette import Palette
 from .plugins_ui import PluginsController
-from .settings import app_settings
+from .settings import AppSettings, app_settings
 from .training import TrainingPanel, TrainingPlots
 from .welcome import WelcomeCard
 
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
                  example=None, *, use_autosave: bool = True, restore_layout: bool = True,
                  ask_recover: Callable | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings: QSettings = app_settings()
+        self.settings: AppSettings = app_settings()  # JSON: nothing in it is ever unpickled
         colours.use(colours.saved_scheme(self.settings))
         self.undo_group = QUndoGroup(self)
         document = Document(network or new_network(), host, path, example, parent=self)

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.plugin_host.registry import Registry
-from core.plugin_host.validation import PLUGIN_ERRORS
+from core.plugin_host.registry import Activation, Registry
 
 from .mime import make_mime
 from .plain_text import tooltip
@@ -28,8 +27,11 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 ICON_SIZE = QSize(34, 22)
 
 
-def activation_icon(fn) -> QIcon:
-    """A tiny plot of g over [-4, 4] (empty when g fails)."""
+def activation_icon(act: Activation) -> QIcon:
+    """A tiny plot of g over [-4, 4] from the curve computed at load (empty when g failed).
+
+    The plugin's g is never called here: a g that hangs cannot freeze the palette.
+    """
     pixmap = QPixmap(ICON_SIZE)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -38,16 +40,15 @@ def activation_icon(fn) -> QIcon:
     painter.setPen(QPen(QColor("#cfd8dc"), 1))
     painter.drawLine(0, h // 2, w, h // 2)
     painter.drawLine(w // 2, 0, w // 2, h)
-    try:
-        a = np.linspace(-4, 4, 40)
-        g = np.asarray(fn(a), dtype=float)
+    a, g = (act.curve[0], act.curve[1]) if act.curve is not None else (None, None)
+    if g is not None and np.any(np.isfinite(g)):
+        keep = np.isfinite(g)
+        a, g = a[keep][::4], g[keep][::4]
         lo, hi = min(g.min(), -1.0), max(g.max(), 1.0)
         span = 1.2 * max(abs(lo), abs(hi))
         points = [QPointF((x + 4) / 8 * (w - 2) + 1, h / 2 - y / span * (h / 2 - 2)) for x, y in zip(a, g)]
         painter.setPen(QPen(QColor("#f59322"), 1.8))
         painter.drawPolyline(QPolygonF(points))
-    except PLUGIN_ERRORS:  # a broken plugin still gets a row, with an empty icon
-        pass
     painter.end()
     return QIcon(pixmap)
 
@@ -133,7 +134,7 @@ class Palette(QWidget):
         for name in registry.usable("activations"):
             act = registry.activations[name]
             tip = "\n".join(t for t in (act.description, act.formula, f"from plugin {act.plugin}") if t)
-            self._entry(activations, name, f"activation:{name}", activation_icon(act.fn), tip)
+            self._entry(activations, name, f"activation:{name}", activation_icon(act), tip)
         losses = self._section("Losses")
         for name in registry.usable("losses"):
             loss = registry.losses[name]

@@ -1,7 +1,7 @@
 """Edit ▸ Preferences…: the colour scheme (standard, or safe for colour-blind viewers)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSettings, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import colours
+from .settings import AppSettings
 
 SWATCH_ROLES = (("positive", "+"), ("negative", "−"), ("read", "read"), ("write", "written"))
 
@@ -45,7 +46,7 @@ def swatch(scheme: colours.Scheme, ratio: float = 1.0) -> QPixmap:
 class PreferencesDialog(QDialog):
     """The settings a user changes by hand; each applies at once and is kept in ``settings``."""
 
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings

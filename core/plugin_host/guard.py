@@ -52,35 +52,43 @@ class PluginStopped(BaseException):
     plugin's ``except Exception`` does not swallow it)."""
 
 
-_stuck: dict[int, threading.Thread] = {}
+_stuck: dict[int, Callable[[], bool]] = {}  # thread id -> whether it still runs
 _stuck_lock = threading.Lock()
 
 
-def stuck_threads() -> list[threading.Thread]:
-    """Threads running plugin code that were given up on and are still alive."""
+def stuck_threads() -> list[int]:
+    """Ids of threads running plugin code that were given up on and still run."""
     with _stuck_lock:
-        for ident, thread in list(_stuck.items()):
-            if not thread.is_alive():
+        for ident, alive in list(_stuck.items()):
+            if not alive():
                 del _stuck[ident]
-        return list(_stuck.values())
+        return list(_stuck)
 
 
-def give_up_on(thread: threading.Thread | int) -> None:
-    """Ask a thread running plugin code to stop, and remember it while it is alive."""
-    if isinstance(thread, threading.Thread):
-        ident = thread.ident
-        if ident is not None:
-            with _stuck_lock:
-                _stuck[ident] = thread
-    else:
-        ident = thread
-        match = next((t for t in threading.enumerate() if t.ident == ident), None)
-        if match is not None:
-            with _stuck_lock:
-                _stuck[ident] = match
-    if ident is not None:
-        # raised in the thread at its next bytecode: ends a pure-Python endless loop
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(PluginStopped))
+def give_up_on(thread: threading.Thread | int, alive: Callable[[], bool] | None = None) -> None:
+    """Ask a thread running plugin code to stop, and remember it while ``alive()``.
+
+    Parameters
+    ----------
+    thread : Thread or int
+        The thread, or its id (``threading.get_ident()`` in it).
+    alive : callable, optional
+        Whether it still runs (default: ``thread.is_alive``; required with an id).
+    """
+    ident = thread.ident if isinstance(thread, threading.Thread) else thread
+    if ident is None:
+        return
+    if alive is None:
+        alive = thread.is_alive if isinstance(thread, threading.Thread) else (lambda: True)
+    with _stuck_lock:
+        _stuck[ident] = alive
+    # raised in the thread at its next bytecode: ends a pure-Python endless loop
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(PluginStopped))
+
+
+def stuck_in(ident: int, suspects: Iterable[Any]) -> tuple[Any, str] | None:
+    """The suspect whose function the thread ``ident`` is running now, if any."""
+    return culprit_in_frames(_stack(sys._current_frames().get(ident)), suspects)
 
 
 def _refuse_exit(status: int = 0) -> None:
@@ -138,9 +146,7 @@ def call_with_time_limit(function: Callable[..., Any], *args: Any, limit: float 
     thread = threading.Thread(target=run, name=f"plugin: {what}", daemon=True)
     thread.start()
     if not done.wait(limit):
-        suspects = list(suspects)
-        frame = sys._current_frames().get(thread.ident or -1)
-        culprit = culprit_in_frames(_stack(frame), suspects)
+        culprit = stuck_in(thread.ident or -1, suspects)
         give_up_on(thread)
         if culprit is not None:
             raise PluginHang(f"{describe(culprit)} did not return within {limit:g} s (it hangs)", culprit)

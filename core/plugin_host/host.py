@@ -21,6 +21,7 @@ from typing import Any
 
 import platformdirs
 import pluggy
+from psygnal import Signal
 
 from core.plugin_host import guard, hookspecs
 from core.plugin_host import settings as plugin_settings
@@ -83,7 +84,13 @@ class PluginRecord:
 
 
 class PluginHost:
-    """A pluggy manager plus the registry and the record of every plugin it tried."""
+    """A pluggy manager plus the registry and the record of every plugin it tried.
+
+    Events (psygnal): ``flagged(item)`` when a contribution is flagged after loading
+    (it hung or broke its contract while in use), so views stop offering it.
+    """
+
+    flagged = Signal(object)
 
     def __init__(
         self,
@@ -278,7 +285,8 @@ class PluginHost:
 
     def flag(self, item: Any, problem: str) -> None:
         """Flag a contribution found misbehaving after load (it hangs …): never offered or called again."""
-        if item.problem is None:
+        newly = item.problem is None
+        if newly:
             item.problem = problem
         record = self.record(item.plugin)
         if record is not None:
@@ -287,6 +295,8 @@ class PluginHost:
                 record.warnings.append(message)
             if record.state == "loaded":
                 record.state = "flagged"
+        if newly:
+            self.flagged.emit(item)
 
     def in_use(self, activations: Iterable[str] = (), loss: str | None = None, optimizer: str | None = None,
                dataset: str | None = None) -> list[Any]:

@@ -9,6 +9,7 @@ boundary and the progress line. Each tick holds the worker while it draws and pa
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from core.engine.network import NetworkError
 from core.engine.passes import Kernel
+from core.plugin_host import guard
 from core.plugin_host.validation import PLUGIN_ERRORS
 from core.training.data import Dataset, DatasetError
 
@@ -234,7 +236,7 @@ class TrainingPanel(QWidget):
                 self._make_data()
             _, train, test = self.data
             session = TrainingSession(self.network, train, self.document.registry, self.form.config(),
-                                      test if len(test) else None, parent=self)
+                                      test if len(test) else None, parent=self, host=self.document.host)
         except PLUGIN_ERRORS as exc:  # bad data or settings, or a plugin that raises: say so
             self._show_error_text(str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}")
             return None
@@ -387,10 +389,19 @@ class TrainingPanel(QWidget):
     def _update_boundary(self) -> None:
         if self.plots.boundary.grid is None:
             return
+        host = self.document.host
         try:
-            if self._kernel is None:
-                self._kernel = Kernel(self.network, self.document.registry)
-            self.plots.boundary.update_prediction(self._kernel, self.network.weights, self.network.biases)
+            kernel = self._kernel
+            if kernel is None or any(item.problem for item in (*kernel.hidden, kernel.loss)):  # flagged since
+                kernel = self._kernel = Kernel(self.network, self.document.registry)
+            suspects = [*kernel.hidden, kernel.loss]
+            # plugin code on the GUI thread: with a time limit (a plugin that hangs is flagged)
+            guarded = SimpleNamespace(predict=lambda *args: guard.call_with_time_limit(
+                kernel.predict, *args, suspects=suspects, limit=host.call_limit, what="the decision boundary"))
+            self.plots.boundary.update_prediction(guarded, self.network.weights, self.network.biases)
+        except guard.PluginHang as exc:
+            self._kernel = None
+            self.plots.boundary.set_dataset(None, f"No decision boundary:\n{host.explain_failure(exc, suspects)}")
         except PLUGIN_ERRORS:  # a plugin that raises or lies: no heatmap, not a crash
             self._kernel = None
             self.plots.boundary.set_dataset(None, "The network cannot compute this dataset\n(see the message below)")

@@ -26,8 +26,8 @@ from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThread, Signal
 from superqt.utils import GeneratorWorker
 
 from core.engine.network import Network
+from core.plugin_host import guard
 from core.plugin_host.registry import Registry
-from core.plugin_host.validation import PLUGIN_ERRORS
 from core.training.data import Dataset
 from core.training.trainer import (
     LIVE_REPORT_SECONDS,
@@ -42,6 +42,7 @@ from .pacing import TrainingPace
 
 FOREVER = 10**9
 YIELD_EVERY_S = 0.05  # how often the worker hands control to superqt (pause/quit checks)
+PATIENCE_S = 0.5  # how long Pause and Stop wait for the current step before giving up on it
 
 
 class TrainingSession(QObject):
@@ -59,8 +60,11 @@ class TrainingSession(QObject):
     halted = Signal(str)
 
     def __init__(self, network: Network, train: Dataset, registry: Registry, config: TrainConfig,
-                 test: Dataset | None = None, parent: QObject | None = None) -> None:
+                 test: Dataset | None = None, parent: QObject | None = None, *, host=None) -> None:
         super().__init__(parent)
+        # the plugin host names and flags the plugin behind a failure (optional: tests, screenshots)
+        self.host = host
+        self.suspects = host.in_use(network.activations, network.loss, config.optimizer) if host else []
         # step reports (batch loss, ‖∇W_k‖) every few ms and at each epoch's end: what the plots draw
         self.trainer = Trainer(network, train, registry, config, test, sync_network=False, step_history=0,
                                report_every=None, report_seconds=LIVE_REPORT_SECONDS)
@@ -74,12 +78,14 @@ class TrainingSession(QObject):
         self._dispatcher = None
         self._pace = TrainingPace()
         self._reason = "paused"
-        self.error: Exception | None = None
+        self.error: BaseException | None = None
+        self._worker_thread: int | None = None  # threading.get_ident() of the worker
+        self._abandoned = False  # the worker was stuck in plugin code and given up on
 
     # -- state ---------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return not self._idle.is_set()
+        return not self._idle.is_set() and not self._abandoned
 
     # -- the worker ----------------------------------------------------------------
     def start(self, *, until_epoch: bool = False) -> None:
@@ -98,6 +104,7 @@ class TrainingSession(QObject):
     def _advance(self, until_epoch: bool):
         """The worker's generator: step, queue the report, yield now and then."""
         self._reason = "paused"
+        self._worker_thread = threading.get_ident()
         try:
             last = time.perf_counter()
             while not self._halt.is_set():
@@ -114,7 +121,10 @@ class TrainingSession(QObject):
                 if now - last > YIELD_EVERY_S:
                     last = now
                     yield None
-        except Exception as exc:  # superqt drops RuntimeErrors (TrainingDiverged is one): hand it over
+        except guard.PluginStopped:  # given up on (it hung): already reported by _abandon
+            self.finished = True
+            self._reason = "stopped"
+        except BaseException as exc:  # a plugin may raise anything, SystemExit included: report it
             self.finished = True
             self.error = exc
             self._reason = "diverged"
@@ -127,8 +137,10 @@ class TrainingSession(QObject):
             return None
         self.trainer.request_report()  # this very step is reported
         try:
-            while True:
-                report = next(self.steps, None)
+            while True:  # plugin code: with a time limit, so a plugin that hangs cannot freeze the window
+                report = guard.call_with_time_limit(next, self.steps, None, suspects=self.suspects,
+                                                    limit=self.host.call_limit if self.host else None,
+                                                    what="one training step")
                 if report is None:
                     self.finished = True
                     return None
@@ -139,7 +151,7 @@ class TrainingSession(QObject):
             self.finished = True
             self.diverged.emit(str(exc), exc.layer)
             return None
-        except PLUGIN_ERRORS as exc:  # a plugin that raises or lies: a message, not a crash
+        except (Exception, SystemExit, GeneratorExit) as exc:  # a plugin that raises, lies or hangs
             self.finished = True
             self._on_error(exc)
             return None
@@ -197,21 +209,51 @@ class TrainingSession(QObject):
             self._dispatcher = None
         self.release()
 
-    def pause(self, timeout: float = 2.0) -> None:
-        """Stop the worker after its current step; the generator stays resumable."""
+    def pause(self, timeout: float = PATIENCE_S) -> None:
+        """Stop the worker after its current step; the generator stays resumable.
+
+        A step that does not end within ``timeout`` is stuck in plugin code: the session
+        is abandoned (see :meth:`_abandon`) instead of freezing the window.
+        """
         self._halt.set()
         self._wind_down()
-        self._idle.wait(timeout)
+        self._wait_for_step(timeout)
 
-    def stop(self, timeout: float = 2.0) -> None:
+    def stop(self, timeout: float = PATIENCE_S) -> None:
         """End training now: the trainer stops between steps and the worker quits."""
         self.trainer.stop()
         self._halt.set()
         self._wind_down()
         if self.worker is not None:
             self.worker.quit()
-        self._idle.wait(timeout)
+        self._wait_for_step(timeout)
         self.finished = True
+
+    def _wait_for_step(self, timeout: float) -> None:
+        """Wait for the current step; give up on it when it is stuck in plugin code."""
+        if self._idle.wait(timeout) or self._worker_thread is None:
+            return
+        if guard.stuck_in(self._worker_thread, self.suspects) is None:  # our own (long) computation
+            self._idle.wait(self.host.call_limit if self.host is not None else guard.CALL_TIME_LIMIT)
+        if not self._idle.is_set():
+            self._abandon()
+
+    def _abandon(self) -> None:
+        """The worker is stuck in plugin code: flag that plugin, stop waiting for it, say so."""
+        if self._abandoned or self._worker_thread is None:
+            return
+        self._abandoned = True
+        self.finished = True
+        ident = self._worker_thread
+        culprit = guard.stuck_in(ident, self.suspects)
+        guard.give_up_on(ident, alive=lambda: not self._idle.is_set())
+        if culprit is not None:
+            message = f"{guard.describe(culprit)} did not return: training stopped (it hangs)"
+            if self.host is not None:
+                self.host.flag(culprit[0], "it hangs: it did not return during training")
+        else:
+            message = "a training step did not return (plugin code that hangs): training stopped"
+        self.diverged.emit(message, None)
 
     # -- results in the GUI thread ----------------------------------------------------
     def drain(self) -> list[StepReport | EpochReport]:
@@ -224,12 +266,16 @@ class TrainingSession(QObject):
     def _on_error(self, exc: BaseException) -> None:
         if isinstance(exc, TrainingDiverged):
             self.diverged.emit(str(exc), exc.layer)
+        elif self.host is not None:  # names the plugin (and flags one that hangs or lies)
+            self.diverged.emit(f"training stopped: {self.host.explain_failure(exc, self.suspects)}", None)
         else:
             self.diverged.emit(f"training stopped: {type(exc).__name__}: {exc}", None)
 
     def _on_finished(self) -> None:
         self.worker = None
         self._wind_down()
+        if self._abandoned:  # reported when it was given up on
+            return
         if self.error is not None:
             self._on_error(self.error)
         else:
