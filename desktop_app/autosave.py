@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.io.network_file import FileFormatError, load_network, save_network
+from core.io.network_file import FileFormatError, load_network
 
 from . import plain_text
 
@@ -95,13 +95,25 @@ def ask_recover(parent: QWidget | None, orphan: Orphan) -> bool:
 
 
 class Autosaver(QObject):
-    """Writes the current document every 30 s and shortly after edits, if it is modified.
+    """Writes the current document every 30 s and shortly after edits, if it has unsaved work.
+
+    Unsaved work is an edit on the undo stack, or weights that changed without one
+    (training moves the weights and puts them on the undo stack only when it pauses):
+    call :meth:`note_weights` when the parameters change. A folder that cannot be
+    written is reported once (:attr:`failed`, and a message box if the parent is a window).
 
     Parameters
     ----------
     current_document : callable
         Returns the window's current Document (it changes on New/Open).
+
+    Signals
+    -------
+    failed(str)
+        The autosave could not be written (the message names the folder and why).
     """
+
+    failed = Signal(str)
 
     def __init__(self, current_document: Callable, parent: QObject | None = None,
                  folder: Path | None = None) -> None:
@@ -116,29 +128,57 @@ class Autosaver(QObject):
         self.debounce = QTimer(self, interval=DEBOUNCE_MS, singleShot=True)
         self.debounce.timeout.connect(self.save_now)
         self.period.start()
+        self._weights_changed = False  # weights moved (training) since the last save to a file
+        self._reported: str | None = None  # the last failure reported (each once)
 
     def schedule(self, *args) -> None:
         """Save soon (restarts the debounce timer)."""
         self.debounce.start()
 
+    def note_weights(self, *args) -> None:
+        """The weights changed (training): autosave them at the next period even with no edit."""
+        self._weights_changed = True
+
+    def note_clean(self, clean: bool) -> None:
+        """The document was saved (its undo stack is clean): nothing of it is unsaved."""
+        if clean:
+            self._weights_changed = False
+
+    def has_unsaved_work(self, document) -> bool:
+        return document.is_modified or self._weights_changed
+
     def save_now(self) -> bool:
-        """Write the autosave if the document has unsaved changes; remove it otherwise."""
+        """Write the autosave if the document has unsaved work; remove it otherwise."""
         document = self.current_document()
-        if document is None or not document.is_modified:
+        if document is None or not self.has_unsaved_work(document):
             self.remove()
             return False
-        self.folder.mkdir(parents=True, exist_ok=True)
-        example = None
-        if document.example:
-            example = {"input": list(document.example[0]), "target": list(document.example[1])}
         try:
-            save_network(document.network, self.network_file, example=example)
-        except (OSError, ValueError):
-            return False  # a NaN mid-training or a full disk: keep the previous autosave
-        info = {"pid": os.getpid(), "path": str(document.path) if document.path else None,
-                "saved_at": time.time()}
-        self.lock_file.write_text(json.dumps(info), encoding="utf-8")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            document.write(self.network_file)  # the path Save takes: name and description kept
+            info = {"pid": os.getpid(), "path": str(document.path) if document.path else None,
+                    "saved_at": time.time()}
+            self.lock_file.write_text(json.dumps(info), encoding="utf-8")
+        except OSError as exc:
+            self._report(f"{self.folder}: {exc.strerror or exc}")
+            return False
+        except ValueError as exc:  # a NaN mid-training, or the disk is full: keep the previous one
+            if "cannot be written" in str(exc):
+                self._report(str(exc))
+            return False
+        self._reported = None
         return True
+
+    def _report(self, reason: str) -> None:
+        if reason == self._reported:
+            return
+        self._reported = reason
+        message = (f"Unsaved work cannot be autosaved:\n\n{reason}\n\n"
+                   "Save your work with File ▸ Save; autosave tries again every 30 seconds.")
+        self.failed.emit(message)
+        parent = self.parent()
+        if isinstance(parent, QWidget):
+            plain_text.message(parent, QMessageBox.Icon.Warning, "Autosave failed", message, modal=False)
 
     def remove(self) -> None:
         """Delete this session's autosave (a clean exit, or nothing unsaved)."""

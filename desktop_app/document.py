@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoStack
 
 from core.engine.network import Network, NetworkError
 from core.engine.passes import ShapeError, Trace, run_trace
+from core.io.network_file import save_network
 from core.plugin_host import guard
 from core.plugin_host.host import PluginHost
 from core.plugin_host.registry import RegistryError
@@ -110,6 +111,22 @@ class Document(QObject):
     def set_path(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path_changed.emit(str(self.path))
+
+    def write(self, path: str | Path) -> None:
+        """Write the network with its example and metadata (name, description) atomically.
+
+        The one way a Document reaches a file: File ▸ Save and the autosave both use it,
+        so a recovered autosave keeps everything Save keeps.
+
+        Raises
+        ------
+        FileFormatError
+            The file cannot be written (the message names it).
+        """
+        example = None
+        if self.example:
+            example = {"input": list(self.example[0]), "target": list(self.example[1])}
+        save_network(self.network, path, example=example, metadata=self.metadata)
 
     def mark_saved(self) -> None:
         self.undo_stack.setClean()

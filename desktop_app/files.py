@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core.engine.network import Network
-from core.io.network_file import FileFormatError, example_arrays, save_network
+from core.io.network_file import FileFormatError, example_arrays
 from core.lesson.fields import LessonFormatError
 from core.lesson.lesson_file import load_network_or_lesson
 from core.lesson.model import Lesson
@@ -151,11 +151,8 @@ class FileController(QObject):
     def save_to(self, path: str | Path) -> bool:
         """Write the network and its example atomically; report failures without losing anything."""
         document = self.window.document
-        example = None
-        if document.example:
-            example = {"input": list(document.example[0]), "target": list(document.example[1])}
         try:
-            save_network(document.network, path, example=example, metadata=document.metadata)
+            document.write(path)
         except (OSError, ValueError) as exc:
             plain_text.critical(self.window, "Cannot save network", f"{path} could not be written:\n\n{exc}")
             return False

@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         document.trace_changed.connect(self._update_summary)
         if self.autosaver is not None:
             document.undo_stack.indexChanged.connect(self.autosaver.schedule)
+            document.undo_stack.cleanChanged.connect(self.autosaver.note_clean)
+            document.parameters_changed.connect(self.autosaver.note_weights)  # training, too
 
     def _follow(self, document: Document) -> None:
         self.welcome.hide()
@@ -315,27 +317,36 @@ class MainWindow(QMainWindow):
 
     # -- crash recovery ---------------------------------------------------------------------
     def offer_recovery(self, ask: Callable | None = None) -> bool:
-        """Offer the newest orphaned autosave; True if one was recovered."""
+        """Offer each orphaned autosave, newest first, until one is recovered; True if one was.
+
+        A declined orphan is deleted. Once one is recovered, the others (two crashed
+        windows leave two) are kept and offered again at the next start: none is lost.
+        """
         ask = ask or autosave.ask_recover
         orphans = autosave.find_orphans(self.autosaver.folder if self.autosaver else None)
-        if not orphans:
-            return False
-        orphan = orphans[0]
         recovered = False
-        if ask(self, orphan):
+        for index, orphan in enumerate(orphans):
+            if not ask(self, orphan):
+                orphan.discard()
+                continue
             try:
                 network, extras = autosave.load_orphan(orphan)
             except FileFormatError as exc:
                 plain_text.warning(self, "Cannot recover", f"The autosave could not be read:\n\n{exc}")
-            else:
-                path = Path(orphan.original_path) if orphan.original_path else None
-                document = self.replace_document(network, path, example_arrays(extras))
-                document.undo_stack.resetClean()  # recovered work is unsaved
-                self.setWindowModified(True)
-                self.statusBar().showMessage("Recovered the autosaved network; save it to keep it", 10000)
-                recovered = True
-        for other in orphans:
-            other.discard()
+                orphan.discard()
+                continue
+            path = Path(orphan.original_path) if orphan.original_path else None
+            document = self.replace_document(network, path, example_arrays(extras))
+            document.metadata = extras.get("metadata")  # the file's name and description
+            document.undo_stack.resetClean()  # recovered work is unsaved
+            self.setWindowModified(True)
+            orphan.discard()
+            later = len(orphans) - index - 1
+            self.statusBar().showMessage(
+                "Recovered the autosaved network; save it to keep it"
+                + (f" ({later} more autosave(s) will be offered at the next start)" if later else ""), 15000)
+            recovered = True
+            break
         if recovered and self.autosaver is not None:
             self.autosaver.save_now()
         return recovered

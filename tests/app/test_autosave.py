@@ -82,3 +82,76 @@ def test_edits_schedule_a_debounced_autosave(qtbot, host):
     window.autosaver.debounce.setInterval(10)
     window.training.reset()
     qtbot.waitUntil(lambda: window.autosaver.network_file.exists(), timeout=3000)
+
+
+# -- issue 9, item 5: nothing the user did is lost ---------------------------------------------
+def test_training_progress_is_autosaved_without_any_edit(qtbot, host, tmp_path):
+    """Training moves the weights without an undo command until it pauses: a crash while
+    it runs used to leave nothing to recover."""
+    path = tmp_path / "net.json"
+    save_network(Network([2, 8, 2], "tanh", seed=1), path)
+    window = MainWindow(host)
+    qtbot.addWidget(window)
+    assert window.files.open_path(path, ask=False)
+    panel = window.training
+    panel.form.set_dataset("xor")
+    panel.play_button.click()
+    qtbot.waitUntil(lambda: panel.history.n_epochs >= 3, timeout=20000)
+    assert not window.document.is_modified  # nothing committed yet: the old hole
+    qtbot.waitUntil(window.autosaver.save_now, timeout=5000)
+    panel.pause()
+    saved = json.loads(window.autosaver.network_file.read_text())["parameters"]["W1"]
+    assert not np.allclose(saved, Network([2, 8, 2], "tanh", seed=1).W(1))  # trained weights
+    window.document.undo_stack.setClean()
+
+
+def test_every_orphan_is_offered_until_one_is_recovered_and_none_is_lost(qtbot, host):
+    write_orphan(Network([2, 3, 2]), None)
+    write_orphan(Network([2, 5, 2]), None)
+    write_orphan(Network([2, 7, 2]), None)
+    answers = iter([False, True])  # decline the first offered, recover the second
+    offered = []
+    window = MainWindow(host, ask_recover=lambda parent, orphan: offered.append(orphan) or next(answers))
+    qtbot.addWidget(window)
+    assert len(offered) == 2 and window.document.network.sizes in ([2, 3, 2], [2, 5, 2], [2, 7, 2])
+    left = autosave.find_orphans()
+    assert len(left) == 1  # the third: kept for the next start, not deleted
+    window.document.undo_stack.setClean()
+    again = []
+    later = MainWindow(host, ask_recover=lambda parent, orphan: again.append(orphan) or False)
+    qtbot.addWidget(later)
+    assert [o.network_file for o in again] == [left[0].network_file]
+
+
+def test_recovery_keeps_the_file_name_and_description(qtbot, host, tmp_path):
+    path = tmp_path / "described.json"
+    save_network(Network([2, 3, 2]), path, metadata={"name": "XOR demo", "description": "for class 3"})
+    window = MainWindow(host)
+    qtbot.addWidget(window)
+    assert window.files.open_path(path, ask=False)
+    window.training.reset()  # an edit, then a crash
+    assert window.autosaver.save_now()
+    lock = json.loads(window.autosaver.lock_file.read_text())
+    lock["pid"] = dead_pid()
+    window.autosaver.lock_file.write_text(json.dumps(lock))
+    recovered = MainWindow(host, ask_recover=lambda parent, orphan: True)
+    qtbot.addWidget(recovered)
+    assert recovered.document.metadata == {"name": "XOR demo", "description": "for class 3"}
+    recovered.files.save_to(tmp_path / "again.json")
+    assert json.loads((tmp_path / "again.json").read_text())["metadata"]["description"] == "for class 3"
+    for w in (window, recovered):
+        w.document.undo_stack.setClean()
+
+
+def test_an_unwritable_autosave_folder_is_reported(qtbot, host, tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    window = MainWindow(host, use_autosave=False)
+    qtbot.addWidget(window)
+    saver = autosave.Autosaver(lambda: window.document, window, folder=blocker / "autosave")
+    reports: list[str] = []
+    saver.failed.connect(reports.append)
+    window.training.reset()
+    assert not saver.save_now() and not saver.save_now()
+    assert len(reports) == 1 and "a file" in reports[0]  # said once, naming the folder
+    window.document.undo_stack.setClean()
