@@ -132,10 +132,29 @@ class Document(QObject):
         self.undo_stack.setClean()
 
     # -- the example sample and its trace ----------------------------------------------
+    def example_problem(self) -> str | None:
+        """Why the stored example cannot be used with this network and loss, or None."""
+        if not self.example:
+            return None
+        (x, y), sizes = self.example, self.network.sizes
+        if len(x) != sizes[0]:
+            return f"its input has {len(x)} value(s) but the input layer has {sizes[0]} unit(s)"
+        if len(y) != sizes[-1]:
+            return f"its target has {len(y)} value(s) but the output layer has {sizes[-1]} unit(s)"
+        loss = self.registry.losses.get(self.network.loss)
+        if loss is None or loss.problem is not None:
+            return None  # the loss itself is the problem; the trace says so
+        try:  # the loss plugin's own check of a target, with a time limit
+            return guard.call_with_time_limit(loss.target_problem, np.asarray([y], dtype=float),
+                                              suspects=[loss], limit=self.host.call_limit,
+                                              what="the target check")
+        except PLUGIN_ERRORS:
+            return None
+
     def default_example(self) -> tuple[list[float], list[float]]:
         """A sample that fits the network: the stored one, else x = 1 … and y = e(1)."""
         n_in, n_out = self.network.sizes[0], self.network.sizes[-1]
-        if self.example and len(self.example[0]) == n_in and len(self.example[1]) == n_out:
+        if self.example and self.example_problem() is None:
             return self.example
         x = list(np.linspace(1.0, -1.0, n_in)) if n_in > 1 else [1.0]
         y = [1.0] + [0.0] * (n_out - 1)

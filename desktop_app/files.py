@@ -119,6 +119,11 @@ class FileController(QObject):
         network, extras = loaded
         document = self.window.replace_document(network, Path(path), example_arrays(extras))
         document.metadata = extras.get("metadata")
+        bad_example = document.example_problem()
+        if bad_example:  # the file's sample, not a plugin: said as such; a default sample is used
+            plain_text.warning(self.window, "Example not used",
+                               f"The example stored in {Path(path).name} does not fit the network: "
+                               f"{bad_example}.\n\nThe network is open; a default example is used.")
         if document.trace_error:  # e.g. a layer whose activation's plugin is not installed
             self.window.statusBar().showMessage(document.trace_error, 20000)
             warn_cannot_compute(self.window, Path(path).name, document.trace_error)

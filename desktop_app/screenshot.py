@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+from core.cli.base import non_negative
 from core.io.resources import example_path
 
 DEFAULT_FILE = example_path("textbook")
@@ -30,7 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=parse_size, default=(1440, 900), metavar="WxH",
                         help="window size (default 1440x900)")
     parser.add_argument("--dataset", metavar="NAME", help="dataset to choose in the training panel")
-    parser.add_argument("--train", type=int, default=0, metavar="EPOCHS",
+    parser.add_argument("--train", type=non_negative, default=0, metavar="EPOCHS",
                         help="train this many epochs first, so the plots show curves")
     parser.add_argument("--step", metavar="QUANTITY",
                         help="show the step player right after the step computing QUANTITY (a1, grad_W2 …)")
@@ -106,6 +107,8 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
 
     app = application()
     host = PluginHost(safe_mode=True if safe_mode else None).load()
+    if dataset and dataset not in host.registry.usable("datasets") and not Path(dataset).suffix == ".csv":
+        host.registry.dataset(dataset)  # RegistryError: "unknown dataset 'x' (available: …)"
     loaded = load_network_or_lesson(file)
     lesson = loaded if isinstance(loaded, Lesson) else None
     network, extras = (lesson.network.copy(), lesson.network_extras) if lesson is not None else loaded

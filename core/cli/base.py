@@ -57,9 +57,21 @@ class Command:
 
 
 def non_negative(text: str) -> int:
-    value = int(text)
+    """A whole number ≥ 0 on the command line (argparse names the option on failure)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def decimals(text: str) -> int:
+    """Digits after the point, 0 … 17 (a float64 holds about 17 significant digits)."""
+    value = non_negative(text)
+    if value > 17:
+        raise argparse.ArgumentTypeError(f"must be at most 17 (a float has about 17 significant digits), not {value}")
     return value
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.cli.base import Command, add_safe_mode, check_names, load_host
+from core.cli.base import Command, add_safe_mode, check_names, load_host, non_negative
 from core.engine.network import Network
 from core.io.network_file import save_network
 
@@ -14,7 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--activation", default="tanh", help="activation of every hidden layer")
     parser.add_argument("--activations", nargs="+", metavar="NAME", help="one activation per hidden layer")
     parser.add_argument("--loss", default="softmax_cross_entropy")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
+    parser.add_argument("--seed", type=non_negative, default=0, help="seed of the initial weights (0 or more)")
     parser.add_argument("-o", "--output", required=True, metavar="FILE")
     add_safe_mode(parser)
 

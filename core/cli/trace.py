@@ -14,7 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from core.cli.base import Command, CommandError, add_safe_mode, check_names, emit_json, load_host, non_negative
+from core.cli.base import (
+    Command,
+    CommandError,
+    add_safe_mode,
+    check_names,
+    decimals,
+    emit_json,
+    load_host,
+)
 from core.engine.passes import run_trace
 from core.io.network_file import example_arrays, load_network, network_to_dict
 from core.io.resources import example_path
@@ -42,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     output.add_argument("--json", action="store_true", help="print one JSON object (docs/file-format.md)")
     output.add_argument("--explain", action="store_true",
                         help="print each step's equation with the numbers and what it means")
-    parser.add_argument("--decimals", type=non_negative, default=4, help="rounding of the printed numbers")
+    parser.add_argument("--decimals", type=decimals, default=4, help="rounding of the printed numbers (0 … 17)")
     add_safe_mode(parser)
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from core.cli.base import Command, CommandError, add_safe_mode, check_names, emit_json, load_host
+from core.cli.base import Command, CommandError, add_safe_mode, check_names, emit_json, load_host, non_negative
 from core.io.network_file import load_network, save_network
 from core.plugin_host.registry import RegistryError
 from core.plugin_host.validation import PLUGIN_ERRORS
@@ -23,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=float, help="learning rate (default: the optimizer's)")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0, help="seed of the data and of the batch order")
+    parser.add_argument("--seed", type=non_negative, default=0, help="seed of the data and of the batch order")
     parser.add_argument("--test-fraction", type=float, default=0.2)
     parser.add_argument("--float32", action="store_true", help="train in float32 (faster on wide nets)")
     parser.add_argument("-o", "--output", metavar="OUT", help="save the trained network")
