@@ -140,6 +140,7 @@ class Inspector(QWidget):
         for key, label in self.value_labels.items():
             form.addRow(self.value_names[key], label)
         self.bias_spin = _value_spin()
+        self.bias_spin.setAccessibleName("Bias value")
         self.bias_spin.valueChanged.connect(self._commit_bias)
         self.bias_name = QLabel("b")
         form.addRow(self.bias_name, self.bias_spin)
@@ -153,6 +154,7 @@ class Inspector(QWidget):
         page = QWidget()
         form = QFormLayout(page)
         self.weight_spin = _value_spin()
+        self.weight_spin.setAccessibleName("Weight value")
         self.weight_spin.valueChanged.connect(self._commit_weight)
         self.grad_w_label = _label()
         self.weight_path = _label()

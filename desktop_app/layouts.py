@@ -79,14 +79,16 @@ class LayoutController(QObject):
 
     changed = Signal(str)
 
-    def __init__(self, window: MainWindow, settings: AppSettings) -> None:
+    def __init__(self, window: MainWindow, settings: AppSettings, persistent: bool = True) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
+        self.persistent = persistent  # False: start from the defaults and write nothing (tests, screenshots)
+        self._states: dict[str, QByteArray] = {}  # each layout as left, this session
         self.current = BUILD.name
         self._applying = False
         self._unsized = False  # a default arrangement waits for the window's size
-        wanted = settings.value(INSPECTOR_KEY, True)
+        wanted = settings.value(INSPECTOR_KEY, True) if persistent else True
         self.inspector_wanted = wanted if isinstance(wanted, bool) else str(wanted).lower() != "false"
         self.group = QActionGroup(self)
         self.actions: dict[str, QAction] = {}
@@ -132,7 +134,8 @@ class LayoutController(QObject):
     def _inspector_toggled(self, checked: bool) -> None:
         """The user closed or opened the inspector (View menu, its close button): respect it."""
         self.inspector_wanted = checked
-        self.settings.setValue(INSPECTOR_KEY, checked)
+        if self.persistent:
+            self.settings.setValue(INSPECTOR_KEY, checked)
 
     # -- switching ---------------------------------------------------------------------
     def switch(self, name: str) -> None:
@@ -142,21 +145,29 @@ class LayoutController(QObject):
         if name != self.current:
             self.remember()
         self.current = name
-        saved = _bytes(self.settings.value(self._state_key(name)))
+        saved = self._states.get(name)
+        if saved is None and self.persistent:
+            saved = _bytes(self.settings.value(self._state_key(name)))
         if saved is None or not self._restore(saved):
             self.arrange_default()
         self._finish()
 
     def reset(self) -> None:
         """The current layout's default arrangement (its remembered one is forgotten)."""
-        self.settings.remove(self._state_key(self.current))
+        self._states.pop(self.current, None)
+        if self.persistent:
+            self.settings.remove(self._state_key(self.current))
         self.arrange_default()
         self._finish()
 
     def remember(self) -> None:
         """Keep the current layout's arrangement (on leaving it, and on closing the window)."""
-        self.settings.setValue(self._state_key(self.current), self.window.saveState(STATE_VERSION))
-        self.settings.setValue(CURRENT_KEY, self.current)
+        if self.current not in LAYOUTS:
+            return
+        state = self._states[self.current] = self.window.saveState(STATE_VERSION)
+        if self.persistent:
+            self.settings.setValue(self._state_key(self.current), state)
+            self.settings.setValue(CURRENT_KEY, self.current)
 
     def restore_saved(self) -> None:
         """At start-up: the window's size and the layout in use when it was closed."""
@@ -169,9 +180,10 @@ class LayoutController(QObject):
 
     def save(self) -> None:
         """On closing: the geometry and the current arrangement."""
-        self.settings.setValue(GEOMETRY_KEY, self.window.saveGeometry())
         self.remember()
-        self.settings.sync()
+        if self.persistent:
+            self.settings.setValue(GEOMETRY_KEY, self.window.saveGeometry())
+            self.settings.sync()
 
     def _state_key(self, name: str) -> str:
         return f"layouts/{name}/state"
@@ -184,7 +196,10 @@ class LayoutController(QObject):
             self._applying = False
 
     def _finish(self) -> None:
+        from .focus import name_controls
+
         self.actions[self.current].setChecked(True)
+        name_controls(self.window)  # a tab bar Qt made for docks that now share a place
         self.follow_selection()
         self.window.view.schedule_fit()
         self.changed.emit(self.current)

@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.steps_dock = self._dock("Step through", "steps_dock", self.steps,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.plugins = PluginsController(self)
-        self.layouts = LayoutController(self, self.settings)
+        self.layouts = LayoutController(self, self.settings, persistent=restore_layout)
         self.presentation = None  # the PresentationWindow while presenting
         self.actions_ = build_actions(self)
         self.lessons = LessonController(self)  # the Lesson menu, the lesson editor and the student pane
@@ -120,6 +120,9 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_summary()
         QTimer.singleShot(0, self.view.zoom_to_fit)
+        from .focus import name_controls
+
+        name_controls(self)  # plots by their titles, the palette by its dock
         if use_autosave:
             self.offer_recovery(ask_recover)
 
@@ -352,6 +355,19 @@ class MainWindow(QMainWindow):
         return recovered
 
     # -- layout and closing -------------------------------------------------------------
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab in reading order: left docks, canvas, right docks, bottom docks (see focus.py)."""
+        from PySide6.QtWidgets import QApplication
+
+        from .focus import next_focus
+
+        target = next_focus(self, QApplication.focusWidget(), next)
+        if target is None:
+            return super().focusNextPrevChild(next)
+        reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        target.setFocus(reason)
+        return True
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.layouts.window_shown()

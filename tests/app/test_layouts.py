@@ -73,7 +73,7 @@ def test_the_inspector_collapses_while_nothing_is_selected(make_window):
 
 
 def test_each_layout_is_remembered_as_the_user_left_it_and_reset_restores_it(make_window):
-    window = make_window()
+    window = make_window(restore_layout=True)
     layouts = window.layouts
     layouts.switch("train")
     window.plots_dock.close()  # rearranged by hand
@@ -88,6 +88,11 @@ def test_each_layout_is_remembered_as_the_user_left_it_and_reset_restores_it(mak
     again = make_window(restore_layout=True)  # the next start: the same layout, as it was left
     assert again.layouts.current == "train" and again.layouts.actions["train"].isChecked()
     assert shown(again) == {"training"}
+    again.close()
+    pristine = make_window(restore_layout=False)  # tests and screenshots: the defaults, whatever was saved
+    assert pristine.layouts.current == "build" and shown(pristine) == {"palette"}
+    pristine.layouts.switch("train")
+    assert shown(pristine) == {"training", "plots"}
 
 
 @pytest.mark.parametrize("key, value", [
