@@ -9,7 +9,9 @@ Integration (main window)::
 
 The dialog never reloads plugins itself: enabling, disabling, installing and
 uninstalling change what is on disk (the settings file, the plugin folder,
-site-packages) and then emit :attr:`PluginDialog.plugins_changed`.
+site-packages) and then emit :attr:`PluginDialog.plugins_changed`. This module is the
+list and the details; installing and uninstalling (pip's output, Cancel, restart) is
+:class:`~desktop_app.plugin_installer.PluginInstaller`, placed at the bottom.
 """
 from __future__ import annotations
 
@@ -23,15 +25,11 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -41,15 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.plugin_host import install as plugin_install
 from core.plugin_host import settings as plugin_settings
 from core.plugin_host.host import PluginHost, PluginRecord
 from core.plugin_host.registry import SINGULAR
 
-from . import plain_text
 from .activation_view import ActivationView
 from .plain_text import tooltip
-from .plugin_install import ProcessRunner
+from .plugin_installer import PluginInstaller, ask_confirmation, ask_install_target
 
 COLUMNS = ("Name", "Version", "Source", "State", "Contributes")
 STATE_COLORS = {"loaded": "#1b7f3b", "failed": "#b00020", "flagged": "#b35c00", "disabled": "#707070"}
@@ -97,60 +93,6 @@ def failure_summary(host: PluginHost) -> str | None:
     return f"{len(failures)} {noun}: {names} — open Plugins → Manage plugins… to see why"
 
 
-class InstallTargetDialog(QDialog):
-    """Asks what to install: a package name, a wheel, a project folder or a .py file."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Install a plugin")
-        self.edit = QLineEdit()
-        self.edit.setPlaceholderText("package name, wheel, project folder or .py file")
-        self.edit.setMinimumWidth(380)
-        file_button = QPushButton("File…")
-        file_button.setToolTip("a single-file plugin (.py) or a wheel (.whl)")
-        file_button.clicked.connect(self._browse_file)
-        folder_button = QPushButton("Folder…")
-        folder_button.setToolTip("a plugin project folder (with pyproject.toml)")
-        folder_button.clicked.connect(self._browse_folder)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.edit, 1)
-        row.addWidget(file_button)
-        row.addWidget(folder_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("A name on PyPI, a wheel, a plugin project folder, or a single .py file:"))
-        layout.addLayout(row)
-        layout.addWidget(buttons)
-
-    def _browse_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Plugin file", "", "Plugins (*.py *.whl);;All files (*)")
-        if path:
-            self.edit.setText(path)
-
-    def _browse_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Plugin project folder")
-        if path:
-            self.edit.setText(path)
-
-    def target(self) -> str:
-        return self.edit.text().strip()
-
-
-def ask_install_target(parent: QWidget | None) -> str | None:
-    """Show :class:`InstallTargetDialog`; the target, or None when cancelled."""
-    dialog = InstallTargetDialog(parent)
-    if dialog.exec() == QDialog.DialogCode.Accepted and dialog.target():
-        return dialog.target()
-    return None
-
-
-def ask_confirmation(parent: QWidget | None, text: str) -> bool:
-    """A Yes/No question box."""
-    return plain_text.question(parent, "Plugins", text) == QMessageBox.StandardButton.Yes
-
-
 class PluginDialog(QDialog):
     """Lists every plugin; shows errors, tracebacks and activations; enables, installs, removes.
 
@@ -190,18 +132,37 @@ class PluginDialog(QDialog):
         self.setWindowTitle("Plugins")
         self.resize(1100, 680)
         self.host = host
-        self.ask_target = ask_target
-        self.confirm = confirm
-        self.pip_options = list(pip_options)
-        self.runner = ProcessRunner(self)
-        self.runner.output.connect(self._append_output)
-        self.runner.finished.connect(self._process_finished)
-        self._snapshot: dict | None = None  # before an install, for restart_reasons
         self._updating = False
+        self.installer = PluginInstaller(self.selected_record, self, ask_target=ask_target, confirm=confirm,
+                                         pip_options=pip_options)
+        self.installer.changed.connect(self.plugins_changed)
+        self.installer.restart_requested.connect(self.restart_requested)
+        # the installer's parts, as the dialog's (tests and the main window reach them here)
+        self.runner, self.output, self.status = self.installer.runner, self.installer.output, self.installer.status
+        self.install_button = self.installer.install_button
+        self.uninstall_button = self.installer.uninstall_button
+        self.cancel_button = self.installer.cancel_button
+        self.restart_button = self.installer.restart_button
         if settings_changed is not None:
             self.plugins_changed.connect(settings_changed)
         self._build()
         self.set_host(host)
+
+    @property
+    def confirm(self) -> Callable[[QWidget, str], bool]:
+        return self.installer.confirm
+
+    @confirm.setter
+    def confirm(self, function: Callable[[QWidget, str], bool]) -> None:
+        self.installer.confirm = function
+
+    def install(self, target: str | None = None) -> None:
+        """Install ``target`` (see :meth:`PluginInstaller.install`)."""
+        self.installer.install(target)
+
+    def uninstall(self, name: str | None = None) -> None:
+        """Uninstall ``name`` or the selected plugin (see :meth:`PluginInstaller.uninstall`)."""
+        self.installer.uninstall(name)
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -260,39 +221,13 @@ class PluginDialog(QDialog):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([560, 520])
 
-        self.output = QPlainTextEdit()
-        self.output.setReadOnly(True)
-        self.output.setMaximumBlockCount(5000)
-        self.output.setPlaceholderText("pip's output appears here while installing or uninstalling")
-        self.output.setStyleSheet("font-family: monospace; font-size: 11px;")
-        self.output.setMaximumHeight(120)
-        self.status = plain_text.plain_label()  # errors quote plugin names and paths
-        self.status.setWordWrap(True)
-        self.restart_button = QPushButton("Restart now")
-        self.restart_button.clicked.connect(self.restart_requested)
-        self.restart_button.hide()
-
-        self.install_button = QPushButton("Install…")
-        self.install_button.clicked.connect(lambda: self.install())
-        self.uninstall_button = QPushButton("Uninstall")
-        self.uninstall_button.clicked.connect(lambda: self.uninstall())
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("stop pip")
-        self.cancel_button.clicked.connect(self.runner.cancel)
-        self.cancel_button.setEnabled(False)
         close_button = QPushButton("Close")
         close_button.clicked.connect(self.close)
-        buttons = QHBoxLayout()
-        for button in (self.install_button, self.uninstall_button, self.cancel_button):
-            buttons.addWidget(button)
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.restart_button)
-        buttons.addWidget(close_button)
+        self.installer.buttons.addWidget(close_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.output)
-        layout.addLayout(buttons)
+        layout.addWidget(self.installer)
 
     # -- host ----------------------------------------------------------------------------
     def set_host(self, host: PluginHost) -> None:
@@ -316,12 +251,7 @@ class PluginDialog(QDialog):
             self.select_plugin((failures[0] if failures else host.records[0]).name)
         else:
             self._show_record(None)
-        if self._snapshot is not None:
-            reasons = plugin_install.restart_reasons(self._snapshot, host)
-            self._snapshot = None
-            if reasons:
-                self._set_status("Restart needed: " + "; ".join(reasons), error=True)
-                self.restart_button.show()
+        self.installer.after_reload(host)
 
     def select_plugin(self, name: str) -> bool:
         """Select the row of plugin ``name``; False when there is none."""
@@ -364,7 +294,7 @@ class PluginDialog(QDialog):
                 self.title.clear()
                 self.problem_panel.hide()
                 self.enabled_box.setEnabled(False)
-                self.uninstall_button.setEnabled(False)
+                self.installer.selection_changed(None)
                 return
             state = (f"<span style='color:{STATE_COLORS.get(record.state, '#202020')}'>"
                      f"{record.state}</span>")
@@ -376,8 +306,7 @@ class PluginDialog(QDialog):
             self.enabled_box.setEnabled(not builtin)
             self.enabled_box.setToolTip("built-in plugins are always on; use --safe-mode to load only them"
                                         if builtin else "")
-            self.uninstall_button.setEnabled(record.source in ("file", "entry point")
-                                             and not self.runner.is_running())
+            self.installer.selection_changed(record)
             first_activation = None
             for kind, names in record.contributes.items():
                 for name in names:
@@ -424,94 +353,9 @@ class PluginDialog(QDialog):
         self._set_status(f"{name} {'enabled' if enabled else 'disabled'}.")
         self.plugins_changed.emit()
 
-    # -- install / uninstall -------------------------------------------------------------
-    def install(self, target: str | None = None) -> None:
-        """Install ``target`` (asked for when None): copy a .py file, else run pip."""
-        if self.runner.is_running():
-            return
-        if target is None:
-            target = self.ask_target(self)
-        if not target:
-            return
-        try:
-            plan = plugin_install.plan_install(target, self.pip_options)
-        except plugin_install.InstallError as exc:
-            self._set_status(str(exc), error=True)
-            return
-        self._carry_out(plan, "Installed")
-
-    def uninstall(self, name: str | None = None) -> None:
-        """Remove plugin ``name`` (default: the selected one): its file, or pip uninstall."""
-        if self.runner.is_running():
-            return
-        if name is None:
-            record = self.selected_record()
-            if record is None or record.source not in ("file", "entry point"):
-                return
-            name = record.name
-        try:
-            plan = plugin_install.plan_uninstall(name)
-        except plugin_install.InstallError as exc:
-            self._set_status(str(exc), error=True)
-            return
-        if not self.confirm(self, f"Uninstall {name}?\n\n{plan.describe()}"):
-            return
-        self._carry_out(plan, "Uninstalled")
-
-    def _carry_out(self, plan: plugin_install.Plan, done: str) -> None:
-        self.restart_button.hide()
-        self._append_output(f"$ {plan.describe()}\n")
-        if plan.kind == "pip":
-            self._snapshot = plugin_install.snapshot()
-            self._set_busy(True)
-            self._set_status(f"Running pip for {plan.target}…")
-            self.runner.start(plan.command)
-            return
-        try:
-            if plan.kind == "copy":
-                plugin_install.copy_plugin_file(plan)
-            else:
-                plugin_install.remove_plugin_file(plan)
-        except OSError as exc:
-            self._set_status(f"{plan.target}: {exc}", error=True)
-            return
-        self._set_status(f"{done} {plan.target}.")
-        self.plugins_changed.emit()
-
-    def _process_finished(self, status: int, cancelled: bool) -> None:
-        self._set_busy(False)
-        if cancelled:
-            self._append_output("(cancelled)\n")
-            self._set_status("Cancelled.", error=True)
-            self._snapshot = None
-            self.plugins_changed.emit()  # a cancelled pip may have changed something already
-            return
-        if status != 0:
-            self._append_output(f"(pip exited with status {status})\n")
-            self._set_status(f"pip failed (exit status {status}); see its output above.", error=True)
-            self._snapshot = None
-            return
-        self._append_output("(done)\n")
-        self._set_status("Done; plugins reloaded.")
-        self.plugins_changed.emit()
-
-    def _set_busy(self, busy: bool) -> None:
-        self.install_button.setEnabled(not busy)
-        self.uninstall_button.setEnabled(not busy and self.selected_record() is not None
-                                         and self.selected_record().source in ("file", "entry point"))
-        self.cancel_button.setEnabled(busy)
-
-    def _append_output(self, text: str) -> None:
-        self.output.moveCursor(self.output.textCursor().MoveOperation.End)
-        self.output.insertPlainText(text)
-        self.output.ensureCursorVisible()
-
     def _set_status(self, text: str, *, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #b00020;" if error else "")
-        plain_text.set_plain(self.status, text)
+        self.installer.set_status(text, error=error)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        if self.runner.is_running():
-            self.runner.cancel()
-            self.runner.wait(5000)
+        self.installer.shut_down()
         super().closeEvent(event)

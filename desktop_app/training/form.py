@@ -197,12 +197,12 @@ class TrainingForm(QWidget):
             else:
                 self.csv = choice
                 self.dataset.setItemText(index, Path(choice[0]).name)
-                self.dataset.setItemData(index, "csv", role=256)  # Qt.UserRole
+                self.dataset.setItemData(index, "csv", Qt.ItemDataRole.UserRole)
         self._sync_dataset_fields()
         self.data_changed.emit()
 
     def _is_csv(self) -> bool:
-        return self.dataset.currentData(role=256) == "csv"
+        return self.dataset.currentData(Qt.ItemDataRole.UserRole) == "csv"
 
     def _sync_dataset_fields(self) -> None:
         spec = self.registry.datasets.get(self.dataset_name())

@@ -205,3 +205,22 @@ def test_installing_the_example_package_through_the_dialog(qtbot, tmp_path):
         subprocess.run([sys.executable, "-m", "pip", "uninstall", "-y", "-q", "backprop-swish"],
                        capture_output=True)
         sys.modules.pop("backprop_swish", None)
+
+
+def test_installing_over_a_plugin_file_asks_first(qtbot, tmp_path):
+    """Issue 9, item 6: the GUI asks before replacing an installed plugin file."""
+    source = tmp_path / "mine.py"
+    source.write_text("x = 1\n")
+    dialog = PluginDialog(PluginHost(safe_mode=True).load())
+    qtbot.addWidget(dialog)
+    dialog.install(str(source))
+    assert (user_plugin_dir() / "mine.py").read_text() == "x = 1\n"
+    source.write_text("x = 2\n")
+    questions = []
+    dialog.confirm = lambda parent, text: questions.append(text) or False
+    dialog.install(str(source))
+    assert len(questions) == 1 and "already installed" in questions[0]
+    assert (user_plugin_dir() / "mine.py").read_text() == "x = 1\n"  # declined: kept
+    dialog.confirm = lambda parent, text: True
+    dialog.install(str(source))
+    assert (user_plugin_dir() / "mine.py").read_text() == "x = 2\n"
