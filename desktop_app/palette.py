@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.plugin_host.registry import Activation, Registry
 
+from .animation.typeset import device_ratio
 from .mime import make_mime
 from .plain_text import tooltip
 
@@ -27,13 +28,21 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 ICON_SIZE = QSize(34, 22)
 
 
+def _icon_pixmap() -> QPixmap:
+    """An empty icon, ICON_SIZE on screen, with as many pixels as the screen has (sharp at 2×)."""
+    ratio = device_ratio()
+    pixmap = QPixmap(ICON_SIZE * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap
+
+
 def activation_icon(act: Activation) -> QIcon:
     """A tiny plot of g over [-4, 4] from the curve computed at load (empty when g failed).
 
     The plugin's g is never called here: a g that hangs cannot freeze the palette.
     """
-    pixmap = QPixmap(ICON_SIZE)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap = _icon_pixmap()
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     w, h = ICON_SIZE.width(), ICON_SIZE.height()
@@ -54,8 +63,7 @@ def activation_icon(act: Activation) -> QIcon:
 
 
 def layer_icon() -> QIcon:
-    pixmap = QPixmap(ICON_SIZE)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap = _icon_pixmap()
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(QColor("#90a4ae"), 1))
