@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from .plain_text import plain_label
+from .plain_text import plain_label, tooltip
 
 MAX_RECENT_SHOWN = 6
 CHOICES_WIDTH = 430  # px: the hints wrap within it
@@ -89,7 +89,7 @@ class WelcomeCard(QFrame):
             name = Path(path).name
             button = QPushButton(name)  # a file name is plain text: QPushButton shows no markup
             button.setObjectName("recent")
-            button.setToolTip(path)
+            button.setToolTip(tooltip(path))  # a path may hold markup: shown literally
             button.setAccessibleName(f"Open the recent file {name}")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda checked=False, p=path: self._open(p))
@@ -98,7 +98,7 @@ class WelcomeCard(QFrame):
             folder.setContentsMargins(8, 0, 0, 4)
             folder.setText(folder.fontMetrics().elidedText(str(Path(path).parent), Qt.TextElideMode.ElideLeft,
                                                            RECENT_WIDTH - 24))
-            folder.setToolTip(path)
+            folder.setToolTip(tooltip(path))
             self.recent_layout.addWidget(button)
             self.recent_layout.addWidget(folder)
             self.recent_buttons.append(button)

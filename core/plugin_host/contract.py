@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -132,7 +133,8 @@ def activation_curves(act: Activation) -> tuple[np.ndarray, np.ndarray | None, n
 
     def evaluate(function) -> np.ndarray | None:
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # complex or object results: drawn as far as they go
                 values = np.asarray(function(a.copy()), dtype=float)
         except (Exception, SystemExit):  # drawn as no curve; the checks say why
             return None

@@ -42,9 +42,10 @@ class PluginHang(Exception):
         The plugin function the thread was running when the time ran out, if known.
     """
 
-    def __init__(self, message: str, culprit: Any = None) -> None:
+    def __init__(self, message: str, culprit: Any = None, problem: str = "") -> None:
         super().__init__(message)
         self.culprit = culprit
+        self.problem = problem or message  # without the names: "g(a) did not return within 5 s …"
 
 
 class PluginStopped(BaseException):
@@ -149,7 +150,9 @@ def call_with_time_limit(function: Callable[..., Any], *args: Any, limit: float 
         culprit = stuck_in(thread.ident or -1, suspects)
         give_up_on(thread)
         if culprit is not None:
-            raise PluginHang(f"{describe(culprit)} did not return within {limit:g} s (it hangs)", culprit)
+            late = f"did not return within {limit:g} s (it hangs)"
+            quantity = FUNCTION_NAMES.get(culprit[1], culprit[1]) or "it"
+            raise PluginHang(f"{describe(culprit)} {late}", culprit, f"{quantity} {late}")
         raise PluginHang(f"{what} did not return within {limit:g} s (it hangs)")
     if "error" in outcome:
         error = outcome["error"]
@@ -229,9 +232,9 @@ def culprit_of(error: BaseException, suspects: Iterable[Any]) -> tuple[Any, str]
 
 
 def blame(error: BaseException, suspects: Iterable[Any], *, probe: Callable[[Any], str | None] | None = None,
-          limit: float | None = None) -> tuple[str, Any, bool]:
-    """A message naming the plugin behind ``error``, the contribution (or None), and whether
-    to flag it (it hangs or breaks its contract, rather than raising on this input).
+          limit: float | None = None) -> tuple[str, Any, str | None]:
+    """A message naming the plugin behind ``error``, the contribution (or None), and why to
+    flag it (it hangs or breaks its contract) or None (it raised on this input).
 
     The traceback names a plugin whose function raised. A plugin that returned a wrong
     shape or type makes our code fail instead; then each suspect is probed (``probe``,
@@ -243,18 +246,19 @@ def blame(error: BaseException, suspects: Iterable[Any], *, probe: Callable[[Any
         detail = f"it tried to end the program (SystemExit: {error.code})"
     culprit = culprit_of(error, suspects)
     if isinstance(error, PluginHang):
-        return str(error), error.culprit[0] if isinstance(error.culprit, tuple) else error.culprit, True
+        item = error.culprit[0] if isinstance(error.culprit, tuple) else error.culprit
+        return str(error), item, error.problem
     if culprit is not None:
-        return f"{describe(culprit)} failed: {detail}", culprit[0], False
+        return f"{describe(culprit)} failed: {detail}", culprit[0], None
     if probe is not None:
         for item in suspects:
             try:
                 problem = call_with_time_limit(probe, item, limit=limit, suspects=[item],
                                                what=f"checking {getattr(item, 'name', '?')!r}")
             except PluginHang as exc:
-                return str(exc), item, True
+                return str(exc), item, exc.problem
             except (Exception, SystemExit) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             if problem:
-                return f"{describe(item)}: {problem} ({detail})", item, True
-    return detail, None, False
+                return f"{describe(item)}: {problem} ({detail})", item, problem
+    return detail, None, None

@@ -279,7 +279,7 @@ class PluginHost:
             return guard.call_with_time_limit(checks, limit=self.call_limit, suspects=[item],
                                               what=f"checking {SINGULAR[kind]} {item.name!r}")
         except guard.PluginHang as exc:
-            return str(exc)
+            return exc.problem
         except PLUGIN_ERRORS as exc:
             return f"{type(exc).__name__}: {exc}"
 
@@ -309,9 +309,9 @@ class PluginHost:
     def explain_failure(self, error: BaseException, suspects: Iterable[Any]) -> str:
         """One line naming the plugin (and its function) behind ``error``; flags one that hangs
         or breaks its contract, so it is never called again."""
-        message, item, misbehaves = guard.blame(error, suspects, probe=misbehaviour, limit=self.call_limit)
-        if item is not None and misbehaves:
-            self.flag(item, message)
+        message, item, problem = guard.blame(error, suspects, probe=misbehaviour, limit=self.call_limit)
+        if item is not None and problem:
+            self.flag(item, problem)
         return message
 
     # -- queries -----------------------------------------------------------------

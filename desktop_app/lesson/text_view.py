@@ -28,6 +28,8 @@ from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 
 from core.lesson.markdown import Block, Run, parse
 
+from ..plain_text import tooltip
+
 INK = "#202020"
 CODE_INK = "#6a1b9a"
 HEADING_SIZES = {1: 1.45, 2: 1.25, 3: 1.1}
@@ -143,7 +145,7 @@ def _write_run(document: QTextDocument, cursor: QTextCursor, run: Run, base: QTe
             image.setWidth(picture.width() / oversample)
             image.setHeight(picture.height() / oversample)
             image.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignBottom)
-            image.setToolTip(run.text)
+            image.setToolTip(tooltip(run.text))  # the lesson's LaTeX, shown literally
             cursor.insertImage(image)
             return
         run = Run("code", f"${run.text}$")  # cannot be typeset: the source, as typed

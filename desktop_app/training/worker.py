@@ -250,7 +250,8 @@ class TrainingSession(QObject):
         if culprit is not None:
             message = f"{guard.describe(culprit)} did not return: training stopped (it hangs)"
             if self.host is not None:
-                self.host.flag(culprit[0], "it hangs: it did not return during training")
+                quantity = guard.FUNCTION_NAMES.get(culprit[1], culprit[1]) or "it"
+                self.host.flag(culprit[0], f"{quantity} did not return during training (it hangs)")
         else:
             message = "a training step did not return (plugin code that hangs): training stopped"
         self.diverged.emit(message, None)
