@@ -132,7 +132,7 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
         if session is not None:
             session.run_epochs_here(train_epochs)
             panel.tick(boundary=True)
-    if step is None and select is None and layout == "build":
+    if step is None and select is None and layout == "build" and not welcome:
         _select_something(window)
     _settle(app)
     window.view.zoom_to_fit()
