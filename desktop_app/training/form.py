@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.plugin_host import guard
 from core.plugin_host.registry import Registry
 from core.training.data import Dataset, DatasetError, load_csv_dataset, make_dataset
 from core.training.trainer import TrainConfig
@@ -228,8 +229,13 @@ class TrainingForm(QWidget):
             if spec is None:
                 raise DatasetError("choose a dataset")
             params = {"noise": self.noise.value()} if "noise" in spec.defaults else {}
-            full = make_dataset(self.registry, name, n_samples=self.samples.value(),
-                                seed=self.data_seed.value(), **params)
+            try:  # the dataset plugin's code, with a time limit (a plugin that hangs is flagged)
+                full = guard.call_with_time_limit(make_dataset, self.registry, name, suspects=[spec],
+                                                  n_samples=self.samples.value(), seed=self.data_seed.value(),
+                                                  what=f"generating {name}", **params)
+            except guard.PluginHang as exc:
+                spec.problem = spec.problem or exc.problem
+                raise DatasetError(str(exc)) from None
         train, test = full.split(self.test_percent.value() / 100, self.data_seed.value())
         return full, train, test
 

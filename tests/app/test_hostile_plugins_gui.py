@@ -197,3 +197,36 @@ def test_ctrl_c_quits_the_gui(tmp_path):
         process.kill()
         pytest.fail("Ctrl-C did not quit the app")
     assert process.returncode == 130 and "interrupted" in err
+
+
+SLOW_DATA = """
+import numpy as np
+import pluggy
+hookimpl = pluggy.HookimplMarker("backprop_studio")
+
+def generate(n_samples, seed):
+    if n_samples > 100:  # fine for the check at load (12 samples), stuck for the form's 200
+        while True:
+            pass
+    return np.zeros((n_samples, 2)), np.arange(n_samples) % 2
+
+@hookimpl
+def register_datasets(register):
+    register(name="stuck_data", generate=generate, n_inputs=2, n_classes=2)
+"""
+
+
+def test_a_dataset_plugin_that_hangs_does_not_freeze_the_window(qtbot, tmp_path, window, monkeypatch):
+    monkeypatch.setenv("BACKPROP_STUDIO_PLUGIN_TIME_LIMIT", "0.5")
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "slowdata.py").write_text(textwrap.dedent(SLOW_DATA))
+    host = PluginHost(plugin_dir=folder, use_entry_points=False, disabled=()).load()
+    assert "stuck_data" in host.registry.usable("datasets")
+    win = window(host, Network([2, 3, 2], "tanh"))
+    panel = win.training
+    start = time.perf_counter()
+    panel.form.set_dataset("stuck_data")
+    assert time.perf_counter() - start < 5
+    assert "stuck_data" in panel.status.text() and "hangs" in panel.status.text()
+    assert host.registry.datasets["stuck_data"].problem is not None
