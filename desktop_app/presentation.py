@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
@@ -23,6 +23,7 @@ from .animation.equation_view import EquationView
 from .animation.typeset import formula_pixmap
 from .canvas.items import CACHED
 from .canvas.step_overlay import legend
+from .canvas.view import layers_rect
 from .plain_text import plain_label
 
 if TYPE_CHECKING:
@@ -67,14 +68,8 @@ class StageView(QGraphicsView):
         self.legend = legend(self)  # not the viewport: scrolling would carry it along
         self.legend.hide()
 
-    def network_rect(self) -> QRectF:
-        rect = QRectF()
-        for item in self.scene().layer_items:
-            rect = rect.united(item.sceneBoundingRect())
-        return rect
-
     def fit(self) -> None:
-        rect, viewport = self.network_rect(), self.viewport().rect()
+        rect, viewport = layers_rect(self.scene()), self.viewport().rect()
         top = self.legend.height() + 12 if self.legend.isVisible() else 0
         room_w, room_h = viewport.width() - 40, viewport.height() - 40 - top
         if rect.isEmpty() or room_w <= 0 or room_h <= 0:

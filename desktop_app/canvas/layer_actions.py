@@ -146,16 +146,23 @@ class LayerActions(QObject):
         k = self.layer()
         if k is None:
             return self._refuse(NO_LAYER)
-        geometry = self.scene.layout[k]
-        plan = plan_drop(self.network, self.scene.document.registry, self.scene.layout, f"activation:{name}",
-                         geometry.x, (geometry.top + geometry.bottom) / 2)
-        if not plan.accepted:
-            return self._refuse(plan.message)
-        if plan.make_command is not None:
-            self.editing.push(plan.make_command())
+        if self._drop_on(k, f"activation:{name}"):
             views = self.scene.views()
             if views and hasattr(views[0], "last_activation"):
                 views[0].last_activation = name
+
+    def _drop_on(self, k: int, item_id: str) -> bool:
+        """Do what dropping ``item_id`` in the middle of layer k does; True if it changed the network."""
+        geometry = self.scene.layout[k]
+        plan = plan_drop(self.network, self.scene.document.registry, self.scene.layout, item_id,
+                         geometry.x, (geometry.top + geometry.bottom) / 2)
+        if not plan.accepted:
+            self._refuse(plan.message)
+            return False
+        if plan.make_command is None:  # it is so already
+            return False
+        self.editing.push(plan.make_command())
+        return True
 
     def activation_choices(self, k: int) -> QMenu:
         """A menu of the usable activations, the current one of layer ``k`` checked."""
@@ -243,14 +250,7 @@ class LayerActions(QObject):
         return menu
 
     def _set_loss(self, name: str) -> None:
-        L = self.network.depth
-        geometry = self.scene.layout[L]
-        plan = plan_drop(self.network, self.scene.document.registry, self.scene.layout, f"loss:{name}",
-                         geometry.x, (geometry.top + geometry.bottom) / 2)
-        if not plan.accepted:
-            return self._refuse(plan.message)
-        if plan.make_command is not None:
-            self.editing.push(plan.make_command())
+        self._drop_on(self.network.depth, f"loss:{name}")
 
     def menu_position(self, k: int) -> QPoint:
         """Where a menu for layer k opens: under its header, on the screen."""

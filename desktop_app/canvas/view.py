@@ -29,6 +29,14 @@ MAX_FIT_SCALE = 1.25  # zoom to fit never magnifies more than this
 NAVIGATION = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Escape)
 
 
+def layers_rect(scene: NetworkScene) -> QRectF:
+    """The scene rectangle the layer boxes of ``scene`` cover (empty without layers)."""
+    rect = QRectF()
+    for item in scene.layer_items:
+        rect = rect.united(item.sceneBoundingRect())
+    return rect
+
+
 class NetworkView(QGraphicsView):
     """The canvas widget showing a Document's network.
 
@@ -152,9 +160,7 @@ class NetworkView(QGraphicsView):
 
     def network_rect(self) -> QRectF:
         """The scene rectangle of every layer box (neurons and edges lie inside or between them)."""
-        rect = QRectF()
-        for item in self.scene_.layer_items:
-            rect = rect.united(item.sceneBoundingRect())
+        rect = layers_rect(self.scene_)
         return rect if not rect.isEmpty() else self.scene_.itemsBoundingRect()
 
     def zoom_to_fit(self) -> None:

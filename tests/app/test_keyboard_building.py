@@ -134,3 +134,17 @@ def test_move_a_hidden_layer_with_alt_arrows(window):
     press(view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert network.sizes == [2, 5, 4, 2]
     assert view.scene_.selection == Selection("layer", 1)  # the moved layer stays selected
+
+
+def test_the_output_layers_menu_offers_the_losses(window):
+    view, network = window.view, window.document.network
+    menu = view.editing.layer_menu(network.depth)
+    entries = {a.text(): a for a in menu.actions() if a.text()}
+    assert "Activation" not in entries and not entries["Delete layer"].isEnabled()
+    losses = {a.text(): a for a in entries["Loss"].menu().actions()}
+    assert losses["softmax_cross_entropy"].isChecked()
+    losses["squared_error"].trigger()
+    assert network.loss == "squared_error"
+    assert view.scene_.layer_titles()[-1] == "Output · identity"
+    window.document.undo_stack.undo()
+    assert network.loss == "softmax_cross_entropy"
