@@ -151,27 +151,32 @@ def grade_choice(question: ChoiceQuestion, given: str) -> Verdict:
 
 
 def goal_conditions(question: GoalQuestion, snapshot: GoalSnapshot) -> list[tuple[bool, str]]:
-    """Each part of the goal with whether it holds now, in words."""
+    """Each part of the goal with whether it holds now, in words ("needs" only for what does not)."""
     conditions = []
+
+    def add(ok: bool, now: str, wanted: str) -> None:
+        conditions.append((ok, f"{now} ({wanted})" if ok else f"{now} (needs {wanted})"))
+
     if question.dataset is not None:
-        conditions.append((snapshot.dataset == question.dataset,
-                           f"dataset {snapshot.dataset or 'none'} (needs {question.dataset})"))
+        ok = snapshot.dataset == question.dataset
+        conditions.append((ok, f"dataset {question.dataset}" if ok
+                           else f"dataset {snapshot.dataset or 'none'} (needs {question.dataset})"))
     value = snapshot.metrics.get(question.metric)
     label = question.metric.replace("_", " ")
     accuracy = question.metric.endswith("accuracy")
-    target = f"{question.target:.0%}" if accuracy else f"{question.target:g}"
+    target = f"{GOAL_METRICS[question.metric]} {question.target:.0%}" if accuracy \
+        else f"{GOAL_METRICS[question.metric]} {question.target:g}"
     if value is None or not math.isfinite(value):
         conditions.append((False, f"{label}: not measured yet (train the network)"))
     else:
         ok = value >= question.target if GOAL_METRICS[question.metric] == "at least" else value <= question.target
-        shown = f"{value:.1%}" if accuracy else f"{value:.4g}"
-        conditions.append((ok, f"{label} {shown} (needs {GOAL_METRICS[question.metric]} {target})"))
+        add(ok, f"{label} {value:.1%}" if accuracy else f"{label} {value:.4g}", target)
     if question.max_hidden_units is not None:
-        conditions.append((snapshot.hidden_units <= question.max_hidden_units,
-                           f"{snapshot.hidden_units} hidden units (at most {question.max_hidden_units})"))
+        add(snapshot.hidden_units <= question.max_hidden_units, f"{snapshot.hidden_units} hidden units",
+            f"at most {question.max_hidden_units}")
     if question.max_hidden_layers is not None:
-        conditions.append((snapshot.hidden_layers <= question.max_hidden_layers,
-                           f"{snapshot.hidden_layers} hidden layers (at most {question.max_hidden_layers})"))
+        add(snapshot.hidden_layers <= question.max_hidden_layers, f"{snapshot.hidden_layers} hidden layers",
+            f"at most {question.max_hidden_layers}")
     return conditions
 
 

@@ -271,6 +271,7 @@ class LessonController(QObject):
         if layouts is not None and any(page.state.step is not None for page in lesson.pages):
             layouts.switch("step")  # a lesson about the steps: the step-through's layout, then each page's panels
         if mode == "student":
+            self._show_lesson_network()
             self.follow()
         else:
             self.mode = "author"
@@ -324,10 +325,17 @@ class LessonController(QObject):
         self._show_student()
         self.student.follow(self.session)
 
+    def _show_lesson_network(self) -> None:
+        """The lesson's network on the canvas (a "keep" page then keeps what the learner makes of it)."""
+        assert self.lesson is not None
+        if not view_state.same_network(self.window.document.network, self.lesson.network):
+            self.window.replace_document(self.lesson.network.copy(), None, self.lesson.example)
+
     def preview(self) -> None:
         """The lesson as a learner sees it, from its first page; nothing is remembered."""
         if self.lesson is None:
             return
+        self._show_lesson_network()
         self.mode = "preview"
         self.session = LessonSession(self.lesson, self.window.host.registry, remember=False)
         self.editor_dock.hide()

@@ -189,9 +189,13 @@ class StudentPane(QWidget):
         session = self.session
         if session is None or session.page.question is None:
             return
-        snapshot = self.goal_snapshot() if isinstance(session.page.question, GoalQuestion) else None
+        if isinstance(session.page.question, GoalQuestion):  # a goal is remembered once reached, not before
+            snapshot = self.goal_snapshot()
+            if snapshot is not None:
+                self.check_goal(snapshot)
+            return
         try:
-            verdict = session.answer(given, snapshot)
+            verdict = session.answer(given)
         except ValueError as exc:  # the network cannot be traced (a missing plugin): say why
             verdict = Verdict(False, str(exc), "")
         self.question.show_verdict(verdict)

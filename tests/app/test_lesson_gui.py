@@ -330,3 +330,37 @@ def test_the_screenshot_command_stages_a_lesson_page(qtbot):
     assert window.lessons.mode == "author" and window.lessons.editor.current == 7
     assert window.lessons.editor.page_title.text().startswith("Back into layer 2")
     window.close()
+
+
+def test_a_goal_is_checked_live_while_the_learner_trains(qtbot, make_window, tmp_path):
+    from core.engine.network import Network
+    from core.lesson.lesson_file import new_lesson, save_lesson
+    from core.lesson.model import Page, PageState
+    from core.lesson.questions import GoalQuestion
+
+    lesson = new_lesson(Network([2, 6, 2], "tanh", "softmax_cross_entropy", seed=1), title="Reach it")
+    goal = GoalQuestion(prompt="Get the training loss below 0.6 on xor with at most 6 hidden units.",
+                        metric="train_loss", target=0.6, dataset="xor", max_hidden_units=6)
+    lesson.pages.append(Page("Train it", "Press **Step epoch** until the goal is reached.",
+                             PageState(panels=("training", "plots"), network="keep"), goal))
+    save_lesson(lesson, tmp_path / "goal.json")
+    window = make_window()
+    assert window.lessons.open_path(tmp_path / "goal.json")
+    pane, box = window.lessons.student, window.lessons.student.question
+    assert box.goal.isVisible() and "train loss at most 0.6 on xor with at most 6 hidden units" in box.goal.text()
+    click(qtbot, box.check_button)  # nothing trained yet
+    assert "not measured yet" in box.feedback.text() and not pane.session.solved()
+    assert pane.session.progress.attempts == {}  # a goal not reached yet is no wrong answer
+    window.training.form.set_dataset("xor")
+    for _ in range(40):
+        click(qtbot, window.training.epoch_button)
+        qtbot.waitUntil(lambda: not window.training.is_training, timeout=10000)
+        qtbot.wait(300)  # the goal is checked a moment after the weights move
+        if pane.session.solved():
+            break
+    assert pane.session.solved(), box.feedback.text()
+    assert box.feedback.text().startswith("Goal reached: dataset xor")
+    assert "6 hidden units (at most 6)" in box.feedback.text()
+    summary = pane.session.summary()
+    assert summary["questions"][0]["correct"] and summary["questions"][0]["first_try"]
+    assert summary["questions"][0]["answers"][0].startswith("Goal reached")
