@@ -76,7 +76,7 @@ def test_a_goal_names_what_is_missing():
     reached = GoalSnapshot("spiral", (2, 6, 2), {"test_accuracy": 0.92})
     assert grade(goal, "", snapshot=reached).correct
     too_big = grade(goal, "", snapshot=GoalSnapshot("spiral", (2, 8, 8, 2), {"test_accuracy": 0.95}))
-    assert not too_big.correct and "16 hidden units (at most 6)" in too_big.message
+    assert not too_big.correct and "16 hidden units (needs at most 6)" in too_big.message
     low = grade(goal, "", snapshot=GoalSnapshot("spiral", (2, 6, 2), {"test_accuracy": 0.87}))
     assert not low.correct and "87.0%" in low.message and "at least 90%" in low.message
     other = grade(goal, "", snapshot=GoalSnapshot("xor", (2, 4, 2), {"test_accuracy": 1.0}))
