@@ -123,7 +123,7 @@ class LayoutController(QObject):
             return
         dock = self.window.inspector_dock
         show = self.inspector_wanted and self.selected()
-        if dock.isVisible() != show and not self.window.isFullScreen():
+        if dock.isVisible() != show:
             dock.setVisible(show)
 
     def eventFilter(self, watched, event) -> bool:

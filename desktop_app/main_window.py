@@ -244,11 +244,6 @@ class MainWindow(QMainWindow):
         elif key == "new":
             self.layouts.switch("build")
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self.welcome.isVisible():
-            self.welcome.place()
-
     def zoom(self, factor: float) -> None:
         zoom = getattr(self.view, "zoom", None)
         if callable(zoom):

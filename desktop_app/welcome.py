@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .plain_text import plain_label, tooltip
@@ -74,6 +74,12 @@ class WelcomeCard(QFrame):
         self.recent_buttons: list[QPushButton] = []
         self.set_recent([])
         self.adjustSize()
+        parent.installEventFilter(self)  # stay centred when the canvas changes size
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
+            self.place()
+        return False
 
     def set_recent(self, paths: list[str]) -> None:
         """List the files opened recently (newest first); the column hides when there are none."""

@@ -129,6 +129,8 @@ def test_the_start_screen_lists_recent_files_and_opens_one(make_window, tmp_path
     assert [b.text() for b in card.recent_buttons] == ["<h1>big.json", "xor-net.json"]  # as plain text
     assert card.recent_box.isVisible()
     assert card.geometry().bottom() <= window.view.height()  # the card fits the canvas
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.view.rect().contains(card.geometry()))  # and stays on it
     qtbot.mouseClick(card.recent_buttons[1], Qt.MouseButton.LeftButton)
     assert window.document.network.sizes == [2, 5, 2]
     assert not card.isVisible()
