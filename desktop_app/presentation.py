@@ -176,6 +176,9 @@ class PresentationWindow(QWidget):
         self.counter.setStyleSheet("color: rgba(0, 0, 0, 110); font-size: 13px;")
         self.timer = QTimer(self, interval=500)  # the epoch counter while training
         self.timer.timeout.connect(self._count)
+        # Check yourself asks in the step panel, which is not on the screen: the class sees each step
+        self._quiz_was_on = main.steps.quiz_toggle.isChecked()
+        main.steps.quiz_toggle.setChecked(False)
         main.steps.step_changed.connect(self.show_step)
         self.show_step(main.steps.current_view())
 
@@ -261,6 +264,7 @@ class PresentationWindow(QWidget):
     def closeEvent(self, event) -> None:
         """Leave: the plots go back to their dock, the main window takes the keys again."""
         self.timer.stop()
+        self.main.steps.quiz_toggle.setChecked(self._quiz_was_on)
         try:
             self.main.steps.step_changed.disconnect(self.show_step)
         except (RuntimeError, TypeError):

@@ -78,6 +78,18 @@ def _alive(widget) -> bool:
     return shiboken6.isValid(widget)
 
 
+def test_check_yourself_waits_while_presenting(make_window):
+    window = make_window()
+    window.layouts.switch("step")
+    window.steps.quiz_toggle.setChecked(True)  # in the window a question comes before each step
+    presentation = window.toggle_presentation(full_screen=False)
+    assert QTest.qWaitForWindowActive(presentation)
+    clicker(presentation, Qt.Key.Key_Right, Qt.Key.Key_Right)
+    assert window.steps.player.position == 2  # the class sees the steps
+    clicker(presentation, Qt.Key.Key_Escape)
+    assert window.steps.quiz_toggle.isChecked()  # and the questions come back afterwards
+
+
 def test_presentation_scales_the_network_and_the_formula_for_the_back_of_the_room(make_window):
     window = make_window()
     window.layouts.switch("step")
