@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         name_controls(self)  # plots by their titles, the palette by its dock
         if use_autosave:
             self.offer_recovery(ask_recover)
+            self.lessons.start_autosave()  # and a lesson being written, after a crash
 
     # -- construction helpers ------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:

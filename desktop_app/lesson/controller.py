@@ -62,6 +62,7 @@ class LessonController(QObject):
         self.stack = QUndoStack(self)
         self._saved_panels: dict[str, bool] | None = None
         self._fit_pending = False
+        self.autosaver = None  # a LessonAutosaver once the window autosaves (start_autosave)
         self.student = StudentPane()
         self.student.page_entered.connect(self.enter_page)
         self.student.summary_requested.connect(self.show_summary)
@@ -96,6 +97,13 @@ class LessonController(QObject):
     def _watch_document(self, document) -> None:
         document.undo_stack.refused.connect(self._refused)
         document.parameters_changed.connect(lambda *_: self._goal_timer.start())
+
+    def start_autosave(self, ask=None) -> bool:
+        """Autosave lessons being written from now on; offer one a crash left behind (True if recovered)."""
+        from .autosave import LessonAutosaver, offer_recovery
+
+        self.autosaver = LessonAutosaver(self)
+        return offer_recovery(self, ask)
 
     def _keep_docks(self) -> None:
         if self.mode == "author":
