@@ -96,7 +96,11 @@ class EquationView(QWidget):
             nonlocal latex
             text = latex.replace(r"\left(", "(").replace(r"\right)", ")")
             binary = re.match(r"\s+([-+])\s", text)  # " - η…" between two matrices: keep it binary
-            text = (rf"{{}}{binary.group(1)}\ " + text[binary.end():] if binary else text).strip()
+            if binary:  # an empty group on each side makes mathtext space the sign as an operator
+                rest = text[binary.end():].strip()
+                text = "{}" + binary.group(1) + (rf"\ {rest}" if rest else "{}")
+            else:
+                text = text.strip()
             latex = ""
             if text.replace(r"\,", "").replace(r"\ ", "").strip():  # spacing alone is the gap
                 pixmap = formula_pixmap(text, color=INK, scale=self.scale)

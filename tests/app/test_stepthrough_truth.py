@@ -215,3 +215,14 @@ def test_a_lesson_names_an_element_and_the_canvas_selects_it(qtbot, textbook, ho
     for bad in ("W2[4,1]", "h5[1]", "loss", "W2[1]", "gprime1[1]"):
         with pytest.raises(ValueError):
             selection_of(bad, sizes)
+
+
+def test_every_numbers_line_of_the_worked_example_is_typeset_not_raw_latex(qtbot, textbook, host):
+    """A piece that mathtext cannot parse falls back to its source text (e.g. '{}+\\' once did)."""
+    network, extras = textbook
+    document, view, panel, inspector = rig(qtbot, network, host, example_arrays(extras))
+    for position in range(1, len(panel.player.steps) + 1):
+        panel.seek(position)  # as the scrubber does
+        fallbacks = [piece.text for line in panel.numbers.lines for piece in panel.numbers._pieces(line)
+                     if piece.pixmap is None and piece.text]
+        assert fallbacks == [], (panel.player.current.quantity, fallbacks)
