@@ -29,9 +29,8 @@ CALLS = [0]
 
 def g(a):
     CALLS[0] += 1
-    if MODE[0] == "hang":
-        while True:
-            pass
+    while MODE[0] == "hang":  # spins until the test is over (a daemon thread left spinning
+        pass                  # would hold the GIL in every later test of the session)
     if MODE[0] == "sleep":  # blocked in C: cannot be interrupted (long enough for the test, not forever)
         import time
         time.sleep(8)
