@@ -26,6 +26,8 @@ from core.plugin_host.registry import RegistryError
 from core.stepthrough.steps import Step, all_steps
 from core.training.data import Dataset, DatasetError, load_csv_dataset
 from core.training.data import make_dataset as _make_dataset
+from core.training.runner import SetupRun
+from core.training.setup import StopWhen, TrainingSetup
 from core.training.trainer import EpochReport, History, TrainConfig, Trainer, TrainingDiverged
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Trace", "trace", "Step", "steps", "GradientCheck", "gradient_check",
     # data and training
     "Dataset", "make_dataset", "load_csv_dataset", "TrainConfig", "Trainer", "History", "EpochReport", "train",
+    "TrainingSetup", "StopWhen", "train_with_setup",
     # what can go wrong (each message names the problem)
     "NetworkError", "FileFormatError", "RegistryError", "ShapeError", "DatasetError", "TrainingDiverged",
 ]
@@ -98,3 +101,20 @@ def train(network: Network, data: Dataset, host: PluginHost, config: TrainConfig
         accuracy). A NaN or infinite value raises :class:`TrainingDiverged` naming the layer.
     """
     return Trainer(network, data, host.registry, config, test=test).run()
+
+
+def train_with_setup(network: Network, setup: TrainingSetup, host: PluginHost, *,
+                     folder: str | Path | None = None, epochs: int | None = None) -> History:
+    """Train ``network`` in place as ``setup`` says: its data, optimizer, batch size and stop conditions.
+
+    The setup saved in a network file is ``load_network(path)[1]["setup"]``; a relative CSV
+    path in it starts at ``folder`` (the file's folder). ``epochs`` overrides the setup's
+    epoch limit (else 20 when it has none); training also ends early at the setup's
+    train-loss or test-accuracy target.
+
+    Returns
+    -------
+    History
+        ``history.epochs`` holds an :class:`EpochReport` per epoch trained.
+    """
+    return SetupRun(network, setup, host.registry, folder, epochs=epochs).run()

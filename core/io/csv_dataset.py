@@ -2,8 +2,10 @@
 
 The file needs a header row naming the columns. One column is the target; every
 other column is a numeric feature. Classification targets may be any text (class
-names) or integers; they are mapped to 0..C-1 in sorted order (numerically if every
-label is a number, else alphabetically). Blank lines are skipped. Any problem raises
+names) or numbers; they are mapped to 0..C-1 in sorted order (numerically if every
+label is a number, and then "1" and "1.0" are one class; else alphabetically). With
+``task="auto"`` a numeric target column is read as regression unless it holds at most
+``MAX_AUTO_CLASSES`` distinct whole numbers (labels). Blank lines are skipped. Any problem raises
 :class:`CSVDatasetError` with a message naming the file, and for a bad row its line
 number and column.
 
@@ -21,6 +23,7 @@ import numpy as np
 from core.io.reading import UnreadableFile, read_capped
 
 TASKS = ("classification", "regression")
+MAX_AUTO_CLASSES = 10  # task="auto": a numeric target with more distinct values (or fractions) is regression
 MAX_CSV_BYTES = 256 * 2**20
 
 
@@ -38,8 +41,8 @@ def load_csv(path, target, *, task="classification", delimiter=","):
     target : str or int
         The target column: its name in the header, or its 0-based index
         (negative indices count from the end).
-    task : {"classification", "regression"}
-        How to read the target column.
+    task : {"classification", "regression", "auto"}
+        How to read the target column ("auto": see :func:`guess_task`).
     delimiter : str
         The field separator.
 
@@ -98,8 +101,8 @@ def load_csv_text(text, target, *, task="classification", delimiter=",",
 
 def _parse(lines, target, task, delimiter, source):
     """Parse CSV lines into (X, y, feature_names, class_names)."""
-    if task not in TASKS:
-        raise CSVDatasetError(f"task must be one of {TASKS}, got {task!r}")
+    if task not in TASKS + ("auto",):
+        raise CSVDatasetError(f"task must be one of {TASKS + ('auto',)}, got {task!r}")
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     rows = (row for row in reader if any(field.strip() for field in row))
     try:
@@ -136,11 +139,27 @@ def _parse(lines, target, task, delimiter, source):
             f"{source}, line {line_numbers[i]}, column {names[features[j]]!r}: "
             f"{float(X[i, j])} is not a finite number (NaN and infinity are not allowed)")
     feature_names = [names[j] for j in features]
+    if task == "auto":
+        task = guess_task(targets)
     if task == "regression":
         y = _regression_targets(targets, line_numbers, names[t], source)
         return X, y, feature_names, []
     y, class_names = _class_targets(targets, line_numbers, names[t], source)
     return X, y, feature_names, class_names
+
+
+def guess_task(targets) -> str:
+    """"regression" for a numeric target column, unless its values are at most
+    MAX_AUTO_CLASSES distinct whole numbers (class labels); text labels are "classification"."""
+    try:
+        values = {float(text) for text in targets}
+    except ValueError:
+        return "classification"
+    if any(not np.isfinite(v) for v in values):
+        return "classification"  # refused with a message naming the row by _class_targets
+    if len(values) <= MAX_AUTO_CLASSES and all(v == round(v) for v in values):
+        return "classification"
+    return "regression"
 
 
 def _read_header(header, target, source, line):
@@ -228,14 +247,20 @@ def _class_targets(targets, line_numbers, name, source):
                 raise CSVDatasetError(
                     f"{source}, line {line}, column {name!r}: {text!r} is not a valid "
                     "numeric class label (NaN and infinity are not allowed)")
-        class_names = sorted(labels, key=lambda label: (float(label), label))
+        # labels compare as numbers: "1", "1.0" and "01" are one class, named by its first spelling
+        first: dict[float, str] = {}
+        for text in targets:
+            first.setdefault(float(text), text)
+        position = {value: k for k, value in enumerate(sorted(first))}
+        index = {label: position[float(label)] for label in labels}
+        class_names = [first[value] for value in sorted(first)]
     else:
         class_names = sorted(labels)
+        index = {label: k for k, label in enumerate(class_names)}
     if len(class_names) < 2:
         raise CSVDatasetError(
             f"{source}, column {name!r}: every row has the class {class_names[0]!r}; "
             "classification needs at least 2 classes")
-    index = {label: k for k, label in enumerate(class_names)}
     y = np.fromiter((index[label] for label in targets), dtype=np.int64,
                     count=len(targets))
     return y, class_names

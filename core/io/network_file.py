@@ -12,9 +12,11 @@ import numpy as np
 from core.engine.network import Network, NetworkError
 from core.io.atomic import write_atomic
 from core.io.reading import MAX_FILE_BYTES, UnreadableFile, read_capped
+from core.io.setup_section import SetupFormatError, read_setup, write_setup
+from core.training.setup import TrainingSetup
 
 FORMAT_NAME = "backprop-studio-network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the training setup ("setup"); version 1 files still open
 MAX_INT_DIGITS = 18  # a longer whole number is read as a float (refused where a whole number is needed)
 
 
@@ -22,7 +24,8 @@ class FileFormatError(ValueError):
     """A network file that cannot be read: corrupt, truncated, foreign or inconsistent."""
 
 
-def network_to_dict(network: Network, *, example: dict | None = None, metadata: dict | None = None) -> dict:
+def network_to_dict(network: Network, *, example: dict | None = None, metadata: dict | None = None,
+                    setup: TrainingSetup | None = None) -> dict:
     data: dict[str, Any] = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -41,6 +44,8 @@ def network_to_dict(network: Network, *, example: dict | None = None, metadata: 
         data["example"] = example
     if metadata:
         data["metadata"] = metadata
+    if setup is not None:
+        data["setup"] = write_setup(setup)
     return data
 
 
@@ -91,7 +96,11 @@ def _matrix(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
 
 
 def network_from_dict(data: Any) -> tuple[Network, dict]:
-    """Build a Network from parsed JSON; returns (network, extras) with 'example' and 'metadata'."""
+    """Build a Network from parsed JSON; returns (network, extras).
+
+    ``extras`` holds what the file has of 'example' and 'metadata' (dicts) and 'setup'
+    (a :class:`~core.training.setup.TrainingSetup`).
+    """
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise FileFormatError(f"not a Backprop Studio network file (no \"format\": \"{FORMAT_NAME}\")")
     version = data.get("version")
@@ -128,7 +137,12 @@ def network_from_dict(data: Any) -> tuple[Network, dict]:
         weights.append(_matrix(params[f"W{k}"], (sizes[k], sizes[k - 1]), f"W{k}"))
         biases.append(_matrix(params[f"b{k}"], (sizes[k],), f"b{k}"))
     network.set_parameters(weights, biases)
-    extras = {key: data[key] for key in ("example", "metadata") if isinstance(data.get(key), dict)}
+    extras: dict[str, Any] = {key: data[key] for key in ("example", "metadata") if isinstance(data.get(key), dict)}
+    if data.get("setup") is not None:
+        try:
+            extras["setup"] = read_setup(data["setup"])
+        except SetupFormatError as exc:
+            raise FileFormatError(str(exc)) from None
     return network, extras
 
 

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.plugin_host.registry import Registry
 from core.plugin_host.validation import PLUGIN_ERRORS
+
+if TYPE_CHECKING:
+    from core.training.setup import TrainingSetup
 
 
 class DatasetError(ValueError):
@@ -60,12 +65,34 @@ class Dataset:
                 f"layer is {n_inputs} wide; make the input layer {self.n_inputs} wide")
 
     def split(self, test_fraction: float, seed: int) -> tuple[Dataset, Dataset]:
-        """A shuffled (train, test) split; test_fraction of 0 gives an empty test set."""
+        """A shuffled (train, test) split; test_fraction of 0 gives an empty test set.
+
+        Classification splits are stratified: each class gives the test set its share
+        (rounded), so a rare class is not left out of either set by chance.
+        """
         if not 0 <= test_fraction < 1:
             raise DatasetError("the test fraction must be at least 0 and less than 1")
-        order = np.random.default_rng(seed).permutation(len(self))
+        rng = np.random.default_rng(seed)
         n_test = int(round(test_fraction * len(self)))
-        test, train = order[:n_test], order[n_test:]
+        if test_fraction > 0 and n_test == 0:
+            raise DatasetError(
+                f"a test split of {test_fraction:.0%} of {len(self)} samples rounds to no test sample; "
+                "use a larger test split or more samples, or a test split of 0")
+        if self.task == "classification":
+            labels, counts = np.unique(self.y, return_counts=True)
+            shares = test_fraction * counts
+            taken = np.floor(shares).astype(int)  # then the largest remainders, up to n_test in all
+            taken[np.argsort(taken - shares, kind="stable")[:n_test - taken.sum()]] += 1
+            test_parts, train_parts = [], []
+            for label, share in zip(labels, taken):
+                members = rng.permutation(np.flatnonzero(self.y == label))
+                test_parts.append(members[:share])
+                train_parts.append(members[share:])
+            test = rng.permutation(np.concatenate(test_parts))
+            train = rng.permutation(np.concatenate(train_parts))
+        else:
+            order = rng.permutation(len(self))
+            test, train = order[:n_test], order[n_test:]
         if len(train) == 0:
             raise DatasetError(f"a test fraction of {test_fraction:g} leaves no sample of the {len(self)} "
                                "to train on; lower the test fraction or use more samples")
@@ -112,11 +139,36 @@ def make_dataset(registry: Registry, name: str, *, n_samples: int | None = None,
                    class_names=[str(c) for c in range(n_classes)] if n_classes else [])
 
 
-def load_csv_dataset(path: str, target: str | int, *, task: str = "classification") -> Dataset:
-    """A dataset from a CSV file (numeric columns; the target column named)."""
+def load_csv_dataset(path: str | Path, target: str | int, *, task: str = "auto") -> Dataset:
+    """A dataset from a CSV file (numeric columns; the target column named).
+
+    ``task="auto"`` reads a numeric target as regression unless it holds a few whole
+    numbers (class labels); see :func:`core.io.csv_dataset.guess_task`.
+    """
     from core.io.csv_dataset import load_csv
 
     X, y, features, classes = load_csv(path, target, task=task)
+    task = "classification" if classes else "regression"
     n_classes = len(classes) if task == "classification" else None
     return Dataset(str(path), np.asarray(X, dtype=float), np.asarray(y), task, n_classes,
                    feature_names=list(features), class_names=[str(c) for c in classes])
+
+
+def make_data(setup: TrainingSetup, registry: Registry,
+              folder: str | Path | None = None) -> tuple[Dataset, Dataset, Dataset]:
+    """(all, train, test) for ``setup``: its dataset plugin or CSV file (relative to ``folder``)."""
+    if setup.is_csv:
+        if setup.target_column is None:
+            raise DatasetError(f"the CSV dataset {setup.dataset} needs a target column")
+        column = setup.target_column
+        key: str | int = int(column) if column.lstrip("-").isdigit() else column
+        try:
+            full = load_csv_dataset(setup.csv_path(folder), key, task=setup.task or "auto")
+        except (OSError, ValueError) as exc:
+            raise DatasetError(str(exc)) from None
+    else:
+        spec = registry.dataset(setup.dataset)
+        params = {"noise": setup.noise} if setup.noise is not None and "noise" in spec.defaults else {}
+        full = make_dataset(registry, setup.dataset, n_samples=setup.samples, seed=setup.seed, **params)
+    train, test = full.split(setup.test_fraction, setup.seed)
+    return full, train, test

@@ -146,7 +146,7 @@ CASES = {
     "foreign json": ({"name": "some other app", "layers": [1, 2]}, ["not a Backprop Studio network file"]),
     "json list": ([1, 2, 3], ["not a Backprop Studio network file"]),
     "newer version": (mutate(lambda d: d.update(version=FORMAT_VERSION + 1)),
-                      ["version 2", "newer", "update"]),
+                      [f"version {FORMAT_VERSION + 1}", "newer", "update"]),
     "no version": (mutate(lambda d: d.pop("version")), ["version"]),
     "version zero": (mutate(lambda d: d.update(version=0)), ["unknown format version 0"]),
     "missing network": (mutate(lambda d: d.pop("network")), ["no 'network' entry"]),

@@ -21,6 +21,7 @@ def test_the_documented_session_runs(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "0.4391" in out and "-0.2843" in out  # MATH.md's loss and ∇h_2
     assert "input must have 2 value(s) per sample" in out
+    assert "True True" in out and out.count("True") >= 3  # the setup's target, then the saved setup
     assert np.isfinite(namespace["last"].train_loss)
     reopened, _ = bps.load_network(tmp_path / "spiral.json")
     assert reopened.sizes == [2, 8, 8, 2]

@@ -179,6 +179,59 @@ def test_train_human_output(tmp_path):
     assert "loss" in result.stdout and "accuracy" in result.stdout
 
 
+def test_train_uses_the_saved_setup_and_flags_override_it(tmp_path):
+    spiral = ROOT / "resources" / "examples" / "spiral-classifier.json"
+    saved = json.loads(spiral.read_text())["setup"]
+    result = run("train", spiral, "--epochs", 2, "--json", cwd=tmp_path)
+    data = json.loads(result.stdout)
+    assert data["dataset"] == "spiral" and data["optimizer"] == saved["optimizer"]["name"]
+    assert data["setup"]["optimizer"] == saved["optimizer"] and data["setup"]["stop"]["epochs"] == 2
+    # flags win; a new optimizer keeps the saved learning rate; -o saves the setup used
+    result = run("train", spiral, "--epochs", 1, "--optimizer", "momentum", "--batch-size", 20,
+                 "--seed", 5, "-o", "out.json", "--json", cwd=tmp_path)
+    used = json.loads(result.stdout)["setup"]
+    assert used["optimizer"]["name"] == "momentum" and used["batch_size"] == 20
+    assert used["optimizer"]["hyperparameters"]["lr"] == saved["optimizer"]["hyperparameters"]["lr"]
+    assert used["dataset"]["seed"] == 5 and json.loads(result.stdout)["steps"] == 8  # 160 / 20
+    written = json.loads((tmp_path / "out.json").read_text())
+    assert written["version"] == 2 and written["setup"] == used
+    again = json.loads(run("train", "out.json", "--json", cwd=tmp_path).stdout)  # no flags: out.json's setup
+    assert again["setup"] == used and again["steps"] == 8
+
+
+def test_train_stops_at_a_saved_target(tmp_path):
+    run("new", "--sizes", 2, 8, 2, "--seed", 1, "-o", "n.json", cwd=tmp_path)
+    data = json.loads((tmp_path / "n.json").read_text())
+    data["setup"] = {"dataset": {"name": "gaussians"}, "optimizer": {"name": "sgd", "hyperparameters": {"lr": 0.1}},
+                     "stop": {"epochs": 200, "test_accuracy": 0.9}}
+    (tmp_path / "n.json").write_text(json.dumps(data))
+    result = json.loads(run("train", "n.json", "--json", cwd=tmp_path).stdout)
+    assert result["epochs"] < 200 and "test-accuracy target 90%" in result["stopped"]
+    assert result["final"]["test_accuracy"] >= 0.9
+
+
+def test_a_csv_in_the_saved_setup_is_found_next_to_the_file(tmp_path, net3332):
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    rows = ["a,b,c,y"] + [f"{i},{i % 3},{-i},{np.sin(i):.4f}" for i in range(30)]
+    (folder / "data.csv").write_text("\n".join(rows) + "\n")
+    result = run("train", "f.json", "--dataset", folder / "data.csv", "--target-column", "y", "--epochs", 1,
+                 "-o", folder / "lesson.json", "--json", cwd=tmp_path, check=False)
+    assert "output" in result.stderr  # 3 outputs cannot fit one regression target: say so
+    run("new", "--sizes", 3, 4, 1, "--loss", "squared_error", "-o", folder / "r.json", cwd=tmp_path)
+    result = run("train", folder / "r.json", "--dataset", folder / "data.csv", "--target-column", "y",
+                 "--epochs", 1, "-o", folder / "lesson.json", "--json", cwd=tmp_path)
+    assert json.loads(result.stdout)["final"]["train_accuracy"] is None  # regression
+    assert json.loads((folder / "lesson.json").read_text())["setup"]["dataset"]["name"] == "data.csv"
+    result = run("train", "lesson.json", "--json", cwd=folder)
+    assert json.loads(result.stdout)["setup"]["dataset"]["target_column"] == "y"
+
+
+def test_train_without_a_setup_or_dataset_says_what_to_do(tmp_path):
+    result = run("train", TEXTBOOK, cwd=tmp_path, check=False)
+    assert_one_line_error(result, "no saved training setup", "--dataset")
+
+
 # -- errors: one line, non-zero exit, no traceback -------------------------------------
 def test_error_missing_file(tmp_path):
     result = run("trace", "nope.json", "--input", 1, "--target", 1, cwd=tmp_path, check=False)
