@@ -19,6 +19,7 @@ from core.plugin_host import guard
 from core.plugin_host.host import PluginHost
 from core.plugin_host.registry import RegistryError
 from core.plugin_host.validation import PLUGIN_ERRORS
+from core.training.setup import TrainingSetup
 
 from .commands import NetworkCommand
 
@@ -59,9 +60,11 @@ class Document(QObject):
     trace_changed = Signal()  # ``trace`` was recomputed (or became None)
     modified_changed = Signal(bool)
     path_changed = Signal(str)
+    setup_changed = Signal(object)  # the new TrainingSetup
 
     def __init__(self, network: Network, host: PluginHost, path: str | Path | None = None,
-                 example: tuple[list[float], list[float]] | None = None, parent=None) -> None:
+                 example: tuple[list[float], list[float]] | None = None, parent=None, *,
+                 setup: TrainingSetup | None = None) -> None:
         super().__init__(parent)
         self.network = network
         self.host = host
@@ -70,6 +73,10 @@ class Document(QObject):
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.example = example
         self.metadata: dict | None = None  # the file's free-text name and description, kept on save
+        # how the network is trained, saved with it; edits are not undo steps but make the file modified
+        self.setup = setup or TrainingSetup()
+        self.has_setup = setup is not None  # the file came with a setup (else the panel may adapt it)
+        self._saved_setup = self.setup
         self.trace: Trace | None = None
         self.trace_error: str | None = None
         self._forwards = [
@@ -85,7 +92,7 @@ class Document(QObject):
         """Every signal of the document (to disconnect them all when it is retired)."""
         return [self.layer_inserted, self.layer_removed, self.layer_changed, self.layers_moved,
                 self.loss_changed, self.structure_changed, self.parameters_changed, self.trace_changed,
-                self.modified_changed, self.path_changed]
+                self.modified_changed, self.path_changed, self.setup_changed]
 
     def detach(self) -> None:
         """Stop following the network (the document is being replaced)."""
@@ -94,7 +101,7 @@ class Document(QObject):
         self._forwards = []
 
     def _on_clean_changed(self, clean: bool) -> None:
-        self.modified_changed.emit(not clean)
+        self.modified_changed.emit(self.is_modified)
 
     @property
     def registry(self):
@@ -102,7 +109,18 @@ class Document(QObject):
 
     @property
     def is_modified(self) -> bool:
-        return not self.undo_stack.isClean()
+        return not self.undo_stack.isClean() or self.setup != self._saved_setup
+
+    def set_setup(self, setup: TrainingSetup, *, as_saved: bool = False) -> None:
+        """Train with ``setup`` from now on (``as_saved``: it counts as what the file holds)."""
+        was_modified, old = self.is_modified, self.setup
+        self.setup = setup
+        if as_saved:
+            self._saved_setup = setup
+        if setup != old:
+            self.setup_changed.emit(setup)
+        if self.is_modified != was_modified:
+            self.modified_changed.emit(self.is_modified)
 
     def title(self) -> str:
         name = self.path.name if self.path else "Untitled"
@@ -113,7 +131,7 @@ class Document(QObject):
         self.path_changed.emit(str(self.path))
 
     def write(self, path: str | Path) -> None:
-        """Write the network with its example and metadata (name, description) atomically.
+        """Write the network with its example, metadata (name, description) and training setup atomically.
 
         The one way a Document reaches a file: File ▸ Save and the autosave both use it,
         so a recovered autosave keeps everything Save keeps.
@@ -126,10 +144,14 @@ class Document(QObject):
         example = None
         if self.example:
             example = {"input": list(self.example[0]), "target": list(self.example[1])}
-        save_network(self.network, path, example=example, metadata=self.metadata)
+        save_network(self.network, path, example=example, metadata=self.metadata, setup=self.setup)
 
     def mark_saved(self) -> None:
+        self._saved_setup = self.setup
+        was_clean = self.undo_stack.isClean()
         self.undo_stack.setClean()
+        if was_clean:  # no cleanChanged: say that a changed setup is saved now
+            self.modified_changed.emit(self.is_modified)
 
     # -- the example sample and its trace ----------------------------------------------
     def example_problem(self) -> str | None:

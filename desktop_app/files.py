@@ -117,7 +117,8 @@ class FileController(QObject):
                 self._remember(path)
             return True
         network, extras = loaded
-        document = self.window.replace_document(network, Path(path), example_arrays(extras))
+        document = self.window.replace_document(network, Path(path), example_arrays(extras),
+                                                setup=extras.get("setup"))
         document.metadata = extras.get("metadata")
         bad_example = document.example_problem()
         if bad_example:  # the file's sample, not a plugin: said as such; a default sample is used
@@ -154,7 +155,7 @@ class FileController(QObject):
         return bool(path) and self.save_to(path)
 
     def save_to(self, path: str | Path) -> bool:
-        """Write the network and its example atomically; report failures without losing anything."""
+        """Write the network, its example and training setup atomically; report failures without losing anything."""
         document = self.window.document
         try:
             document.write(path)

@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 from core.engine.network import Network
 from core.io.network_file import FileFormatError, example_arrays
 from core.plugin_host.host import PluginHost
+from core.training.setup import TrainingSetup
 
 from . import autosave, colours, plain_text
 from .actions import build_actions
 from .animation.step_panel import StepPanel
 from .app_state import AppState, silence
+from .canvas.neuron_maps import NeuronMaps
 from .canvas.view import NetworkView
 from .document import Document
 from .files import FileController, new_network
@@ -45,6 +47,8 @@ class MainWindow(QMainWindow):
         The file ``network`` came from.
     example : (input, target), optional
         The example sample stored with the network.
+    setup : TrainingSetup, optional
+        The training setup stored with the network.
     use_autosave : bool
         Autosave in the background and offer to recover orphaned autosaves.
     restore_layout : bool
@@ -55,12 +59,13 @@ class MainWindow(QMainWindow):
 
     def __init__(self, host: PluginHost, network: Network | None = None, path: str | Path | None = None,
                  example=None, *, use_autosave: bool = True, restore_layout: bool = True,
-                 ask_recover: Callable | None = None, parent: QWidget | None = None) -> None:
+                 ask_recover: Callable | None = None, setup: TrainingSetup | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings: AppSettings = app_settings()  # JSON: nothing in it is ever unpickled
         colours.use(colours.saved_scheme(self.settings))
         self.undo_group = QUndoGroup(self)
-        document = Document(network or new_network(), host, path, example, parent=self)
+        document = Document(network or new_network(), host, path, example, parent=self, setup=setup)
         self.state = AppState(document, self)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
@@ -72,7 +77,8 @@ class MainWindow(QMainWindow):
         self.palette_widget.follow(self.state)
         self.inspector = Inspector(self.state)
         self.plots = TrainingPlots()
-        self.training = TrainingPanel(self.state, self.plots)
+        self.neuron_maps = NeuronMaps(self.view.scene_, self)
+        self.training = TrainingPanel(self.state, self.plots, self.neuron_maps)
         self.palette_dock = self._dock("Palette", "palette_dock", self.palette_widget,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", "inspector_dock", self.inspector,
@@ -94,9 +100,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.summary)
 
         self.view.selection_changed.connect(self.inspector.show_selection)
+        self.view.selection_changed.connect(self.training.maps.select)
         self.steps.step_changed.connect(self.view.show_step)
         self.steps.step_changed.connect(self.inspector.show_step)  # no spoilers in the inspector
         self.view.selection_changed.connect(self.steps.set_selection)  # the element view
+        # a step of the step-through shows numbers in the neurons: their maps make way meanwhile
+        self.steps.step_changed.connect(
+            lambda view: self.neuron_maps.set_suspended(getattr(view, "step", None) is not None))
         self.inspector.paths_requested.connect(lambda k, i, j: self.show_weight_paths())
         self.training.weights_applied.connect(self.steps.leave)  # training moves the weights on
         self.welcome = WelcomeCard(self.view)  # not the viewport: fitting the canvas scrolls it
@@ -158,6 +168,7 @@ class MainWindow(QMainWindow):
             document.undo_stack.indexChanged.connect(self.autosaver.schedule)
             document.undo_stack.cleanChanged.connect(self.autosaver.note_clean)
             document.parameters_changed.connect(self.autosaver.note_weights)  # training, too
+            document.setup_changed.connect(self.autosaver.schedule)
 
     def _follow(self, document: Document) -> None:
         self.welcome.hide()
@@ -168,10 +179,11 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.view.zoom_to_fit)
 
     # -- the document ----------------------------------------------------------------------
-    def replace_document(self, network: Network, path: Path | None, example=None) -> Document:
-        """Show ``network`` in a fresh Document (New, Open, recovery); the old one is dropped."""
+    def replace_document(self, network: Network, path: Path | None, example=None, *,
+                         setup: TrainingSetup | None = None) -> Document:
+        """Show ``network`` (with its training ``setup``) in a fresh Document (New, Open, recovery)."""
         old = self.document
-        document = Document(network, self.host, path, example, parent=self)
+        document = Document(network, self.host, path, example, parent=self, setup=setup)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
         self.state.set_document(document)  # every widget follows; the old document is retired
@@ -186,8 +198,8 @@ class MainWindow(QMainWindow):
         network = self.document.network
         text = f"{'-'.join(map(str, network.sizes))}  ·  {network.loss}"
         trace = self.document.trace
-        if trace is not None:
-            text += f"  ·  example loss {trace.loss:.4g}"
+        if trace is not None:  # the one sample the step-through computes, not the training data
+            text += f"  ·  step-through sample: loss {trace.loss:.4g}"
         elif self.document.trace_error:
             text += f"  ·  {self.document.trace_error}"
         self.summary.setText(text)
@@ -335,7 +347,8 @@ class MainWindow(QMainWindow):
                 orphan.discard()
                 continue
             path = Path(orphan.original_path) if orphan.original_path else None
-            document = self.replace_document(network, path, example_arrays(extras))
+            document = self.replace_document(network, path, example_arrays(extras),
+                                             setup=extras.get("setup"))
             document.metadata = extras.get("metadata")  # the file's name and description
             document.undo_stack.resetClean()  # recovered work is unsaved
             self.setWindowModified(True)

@@ -113,7 +113,7 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
     lesson = loaded if isinstance(loaded, Lesson) else None
     network, extras = (lesson.network.copy(), lesson.network_extras) if lesson is not None else loaded
     window = MainWindow(host, network, None if lesson is not None else file, example_arrays(extras),
-                        use_autosave=False, restore_layout=False)
+                        use_autosave=False, restore_layout=False, setup=extras.get("setup"))
     if colours is not None:
         from . import colours as colour_schemes
 
@@ -128,10 +128,7 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
     if dataset:
         panel.form.set_dataset(dataset)
     if train_epochs > 0:
-        session = panel._ensure_session()
-        if session is not None:
-            session.run_epochs_here(train_epochs)
-            panel.tick(boundary=True)
+        panel.train_here(train_epochs)
     if step is None and select is None and layout == "build" and not welcome:
         _select_something(window)
     _settle(app)
@@ -150,6 +147,7 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
     if lesson is not None:
         _show_lesson(app, window, lesson, page, edit, lesson_answer)
     _settle(app, 0.2)
+    panel.maps.wait_until_drawn(app.processEvents)  # the maps come from their own thread
     return app, window
 
 

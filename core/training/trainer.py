@@ -1,10 +1,11 @@
 """The training loop: epochs of shuffled mini-batches, an optimizer step after each.
 
-``Trainer.iter_steps()`` is a generator (the shape superqt's thread workers expect): it
-yields a StepReport after each reported optimizer step (every step by default; see
-``Trainer``) and an EpochReport after every epoch, and between any two steps it honours
-pause, resume and stop. NaN or inf stops training with a message naming the layer and
-quantity where it first appears.
+``Trainer.iter_steps()`` is a generator: it yields a StepReport after each reported
+optimizer step (every step by default; see ``Trainer``) and an EpochReport after every
+epoch; its reports are the one account of progress. A Trainer given a
+:class:`~core.training.gate.Gate` waits at it before every step (pause, a step budget,
+the pace, stop: the one way to hold training back). NaN or inf stops training with a
+message naming the layer and quantity where it first appears.
 
 The step itself is ``core.engine.passes.Pass``, the code the trace runs too, on the
 trainer's own float32 or float64 copy of the parameters (one flat vector).
@@ -12,14 +13,13 @@ trainer's own float32 or float64 copy of the parameters (one flat vector).
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
-from psygnal import Signal
 
 from core.engine.buffers import FlatParameters
 from core.engine.network import Network
@@ -80,6 +80,14 @@ class History:
     epochs: list[EpochReport] = field(default_factory=list)
 
 
+class StepGate(Protocol):
+    """What a Trainer waits at before each step (core.training.gate.Gate)."""
+
+    open: bool  # nothing to wait for: read before calling wait()
+
+    def wait(self) -> bool: ...
+
+
 class Trainer:
     """Trains ``network`` in place on ``train`` (and evaluates on ``test`` each epoch).
 
@@ -95,15 +103,11 @@ class Trainer:
     ``request_report()``. Every step is checked for NaN/inf all the same.
     """
 
-    step_done = Signal(object)
-    epoch_done = Signal(object)
-    diverged = Signal(str)
-    finished = Signal(str)  # "completed" or "stopped"
-
     def __init__(self, network: Network, train: Dataset, registry: Registry,
                  config: TrainConfig | None = None, test: Dataset | None = None,
                  *, sync_network: bool = True, step_history: int = MAX_STEP_HISTORY,
-                 report_every: int | None = 1, report_seconds: float | None = None) -> None:
+                 report_every: int | None = 1, report_seconds: float | None = None,
+                 gate: StepGate | None = None) -> None:
         # sync_network=False: the caller copies parameters back itself (a GUI thread
         # applies ``snapshot()``s, so a worker thread never touches the shared model).
         # step_history: how many StepReports history.steps keeps (a caller that keeps
@@ -154,38 +158,22 @@ class Trainer:
         self._check_at: float = 0
         self._report_time = 0.0
         self._schedule_reports()
-        self._stop = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
-
-    # -- control (safe to call from another thread) -------------------------------
-    def stop(self) -> None:
-        self._stop.set()
-        self._running.set()
-
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
+        self.gate = gate  # waited at before every step (its wait() returning False ends training)
+        self.stopped = False  # the gate ended training before the epochs were done
 
     def request_report(self) -> None:
         """Report the next step (loss and ‖∇W_k‖), whatever the report cadence."""
         self._count_at = self._check_at = 0
-
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
 
     # -- the loop ----------------------------------------------------------------
     def iter_steps(self, epochs: int | None = None) -> Iterator[StepReport | EpochReport]:
         """Run ``epochs`` more epochs (default: the config's), yielding each report.
 
         A StepReport comes after each reported step (see the class docstring), an
-        EpochReport after every epoch; pause, resume and stop act between any two steps.
+        EpochReport after every epoch; the gate (if any) is waited at before every step.
         """
         epochs = self.config.epochs if epochs is None else epochs
-        n, batch = len(self.X), self.config.batch_size
+        n, batch, gate = len(self.X), self.config.batch_size, self.gate
         try:
             for _ in range(epochs):
                 self.epoch += 1
@@ -194,10 +182,8 @@ class Trainer:
                 targets = target_batches(self.Y[order], batch)
                 last = len(targets) - 1
                 for index, Y in enumerate(targets):
-                    if not self._running.is_set():  # (is_set takes no lock; wait does, every step)
-                        self._running.wait()
-                    if self._stop.is_set():
-                        self.finished.emit("stopped")
+                    if gate is not None and not gate.open and not gate.wait():  # (open: no call, no lock)
+                        self.stopped = True
                         return
                     start = index * batch
                     step = self.step(rows[start:start + batch], Y, report=True if index == last else None)
@@ -207,12 +193,10 @@ class Trainer:
                 self.history.epochs.append(epoch_report)
                 if self.auto_sync:
                     self.sync_network()
-                self.epoch_done.emit(epoch_report)
                 yield epoch_report
         finally:
             if self.auto_sync:
                 self.sync_network()
-        self.finished.emit("completed")
 
     def run(self, epochs: int | None = None) -> History:
         """Train to the end (or until stopped); raises TrainingDiverged on NaN/inf."""
@@ -263,8 +247,6 @@ class Trainer:
         self._schedule_reports()
         step_report = StepReport(self.epoch, self.step_count, loss, np.array(norms))
         self.history.steps.append(step_report)
-        if len(self.step_done):  # psygnal: skip the emit's cost when nobody listens
-            self.step_done.emit(step_report)
         return step_report
 
     def _pass(self, batch: int) -> Pass:
@@ -316,7 +298,6 @@ class Trainer:
 
     def _diverged(self, X: np.ndarray, Y: np.ndarray) -> None:
         message, layer, quantity = locate_non_finite(self, X, Y)
-        self.diverged.emit(message)
         raise TrainingDiverged(message, layer, quantity)
 
     def evaluate(self) -> EpochReport:

@@ -46,3 +46,30 @@ class ParametersCommand(QUndoCommand):
 def parameters_of(network: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Copies of the network's (weights, biases)."""
     return [W.copy() for W in network.weights], [b.copy() for b in network.biases]
+
+
+class TrainingUndo:
+    """Puts what training did to the weights on the undo stack: one step per stretch of training.
+
+    ``begin`` notes the weights training starts from; ``commit`` pushes the change since
+    then (consecutive training commits merge into one undo step).
+    """
+
+    def __init__(self) -> None:
+        self.before: tuple[list[np.ndarray], list[np.ndarray]] | None = None
+
+    def begin(self, network: Network) -> None:
+        self.before = parameters_of(network)
+
+    def commit(self, network: Network, undo_stack, label: str) -> None:
+        """Push ``before`` → the network's weights now, if they differ."""
+        before = self.before
+        if before is None:
+            return
+        after = parameters_of(network)
+        self.before = after
+        if [W.shape for W in before[0]] != [W.shape for W in after[0]]:
+            return  # the structure changed since: that edit is the undo step
+        if all(np.array_equal(x, y) for x, y in zip(before[0] + before[1], after[0] + after[1])):
+            return
+        undo_stack.push(ParametersCommand(network, before, after, label, mergeable=True))

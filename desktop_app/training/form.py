@@ -1,4 +1,8 @@
-"""The training settings: dataset, samples, noise, split, optimizer form, batch size, seeds."""
+"""The training settings: dataset, samples, noise, split, seed; optimizer, its hyperparameters, batch size.
+
+The form shows a :class:`~core.training.setup.TrainingSetup` (``show``) and builds one
+from what the user set (``setup``); it emits ``edited`` when the user changes something.
+"""
 from __future__ import annotations
 
 import csv
@@ -21,14 +25,15 @@ from PySide6.QtWidgets import (
 
 from core.plugin_host import guard
 from core.plugin_host.registry import Registry
-from core.training.data import Dataset, DatasetError, load_csv_dataset, make_dataset
-from core.training.trainer import TrainConfig
+from core.training.setup import TrainingSetup
 
 from ..plain_text import tooltip
 
 CSV_ITEM = "CSV file…"
+CSV_ROLE = Qt.ItemDataRole.UserRole  # the CSV item's data: (path, target column)
 LABELS = {"lr": "Learning rate", "momentum": "Momentum", "beta1": "β₁", "beta2": "β₂",
           "eps": "ε", "alpha": "Decay α"}
+USUAL_LR = (1e-5, 3.0)  # a learning rate outside gets a warning
 
 
 class SciSpinBox(QDoubleSpinBox):
@@ -78,28 +83,32 @@ def choose_csv(parent: QWidget | None) -> tuple[str, str] | None:
         header = []
     if not header:
         return path, "-1"
-    column, ok = QInputDialog.getItem(parent, "Target column", "Which column holds the class?",
-                                      header, len(header) - 1, False)
+    column, ok = QInputDialog.getItem(parent, "Target column", "Which column holds the target (a class or "
+                                      "a number to fit)?", header, len(header) - 1, False)
     return (path, column) if ok else None
 
 
-def load_csv(path: str, target: str) -> Dataset:
-    """core.data.load_csv_dataset, with the target given by name (or a number as text)."""
-    key: str | int = int(target) if target.lstrip("-").isdigit() else target
-    return load_csv_dataset(path, key)
+def lr_warning(lr: float | None) -> str | None:
+    """Why a learning rate is unusual, or None."""
+    if lr is None or USUAL_LR[0] <= lr <= USUAL_LR[1]:
+        return None
+    if lr == 0:
+        return "the learning rate is 0: training will not change any weight"
+    side = "large" if lr > USUAL_LR[1] else "small"
+    effect = "the loss will probably blow up" if side == "large" else "training will barely move"
+    return f"a learning rate of {lr:g} is unusually {side} (usual: {USUAL_LR[0]:g} to {USUAL_LR[1]:g}); {effect}"
 
 
 class TrainingForm(QWidget):
-    """Two groups of settings; emits ``data_changed`` or ``optimizer_changed`` on edits."""
+    """Two groups of settings; ``edited`` when the user changes one."""
 
-    data_changed = Signal()
-    optimizer_changed = Signal()
+    edited = Signal()
 
     def __init__(self, registry: Registry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.registry = registry
-        self.csv: tuple[str, str] | None = None
         self.hyper: dict[str, SciSpinBox] = {}
+        self._lr_chosen = False  # the user typed a learning rate: another optimizer keeps it
 
         data_box = QGroupBox("Data")
         data = QFormLayout(data_box)
@@ -119,6 +128,7 @@ class TrainingForm(QWidget):
         self.optimizer = QComboBox()
         self.batch_size = QSpinBox(minimum=1, maximum=4096, value=10)
         self.init_seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.init_seed.setToolTip("The seed Reset draws fresh weights from")
         self.opt_form.addRow("Optimizer", self.optimizer)
         self.opt_form.addRow("Batch size", self.batch_size)
         self.opt_form.addRow("Init seed", self.init_seed)
@@ -133,60 +143,68 @@ class TrainingForm(QWidget):
         self.refresh(registry)
 
         self.dataset.activated.connect(self._on_dataset_chosen)
-        self.optimizer.currentTextChanged.connect(self._build_hyperparameters)
-        for spin in (self.samples, self.noise, self.test_percent, self.data_seed):
+        self.optimizer.currentIndexChanged.connect(self._on_optimizer_chosen)
+        for spin in (self.samples, self.noise, self.test_percent, self.data_seed, self.batch_size):
             spin.setKeyboardTracking(False)
-            spin.valueChanged.connect(lambda *_: self.data_changed.emit())
-        self.batch_size.setKeyboardTracking(False)
-        self.batch_size.valueChanged.connect(lambda *_: self.optimizer_changed.emit())
+            spin.valueChanged.connect(lambda *_: self.edited.emit())
 
     # -- registry contents -----------------------------------------------------------
     def refresh(self, registry: Registry) -> None:
-        """Offer every usable dataset and optimizer of ``registry``."""
+        """Offer every usable dataset and optimizer of ``registry`` (the choices shown are kept)."""
         self.registry = registry
-        current = self.dataset.currentText()
-        self.dataset.blockSignals(True)
-        self.dataset.clear()
-        for name in registry.usable("datasets"):
-            spec = registry.datasets[name]
-            self.dataset.addItem(name)
-            self.dataset.setItemData(self.dataset.count() - 1, tooltip(spec.description or name),
-                                     Qt.ItemDataRole.ToolTipRole)
-        self.dataset.insertSeparator(self.dataset.count())
-        self.dataset.addItem(CSV_ITEM)
-        if current and self.dataset.findText(current) >= 0:
-            self.dataset.setCurrentText(current)
-        self.dataset.blockSignals(False)
-        self._sync_dataset_fields()
+        current, csv_data = self.dataset.currentText(), self._csv()
+        with _quiet(self.dataset):
+            self.dataset.clear()
+            for name in registry.usable("datasets"):
+                self.dataset.addItem(name)
+                self.dataset.setItemData(self.dataset.count() - 1,
+                                         tooltip(registry.datasets[name].description or name),
+                                         Qt.ItemDataRole.ToolTipRole)
+            self.dataset.insertSeparator(self.dataset.count())
+            self.dataset.addItem(CSV_ITEM)
+            if csv_data is not None:
+                self._show_csv(*csv_data)
+            elif current and self.dataset.findText(current) >= 0:
+                self.dataset.setCurrentText(current)
         optimizer = self.optimizer.currentText()
-        self.optimizer.blockSignals(True)
-        self.optimizer.clear()
-        self.optimizer.addItems(registry.usable("optimizers"))
-        self.optimizer.setCurrentText(optimizer if optimizer in registry.usable("optimizers") else "sgd")
-        self.optimizer.blockSignals(False)
-        self._build_hyperparameters(self.optimizer.currentText())
+        with _quiet(self.optimizer):
+            self.optimizer.clear()
+            self.optimizer.addItems(registry.usable("optimizers"))
+            self.optimizer.setCurrentText(optimizer if optimizer in registry.usable("optimizers") else "sgd")
+        self._build_hyperparameters(self.optimizer.currentText(), {k: s.value() for k, s in self.hyper.items()})
 
-    def _build_hyperparameters(self, name: str) -> None:
+    def _build_hyperparameters(self, name: str, values: dict[str, float]) -> None:
         for spin in self.hyper.values():
             self.opt_form.removeRow(spin)
         self.hyper = {}
         if name not in self.registry.optimizers:
             return
         defaults = self.registry.optimizers[name].defaults
-        for row, (key, value) in enumerate(sorted(defaults.items(), key=lambda kv: kv[0] != "lr"), start=1):
-            spin = SciSpinBox(float(value))
-            spin.setToolTip(tooltip(f"{name} hyperparameter {key!r} (default {value:g})"))
-            spin.valueChanged.connect(lambda *_: self.optimizer_changed.emit())
+        for row, (key, default) in enumerate(sorted(defaults.items(), key=lambda kv: kv[0] != "lr"), start=1):
+            spin = SciSpinBox(float(values.get(key, default)))
+            spin.setToolTip(tooltip(f"{name} hyperparameter {key!r} (default {default:g})"))
+            spin.valueChanged.connect(lambda *_, key=key: self._on_hyper_edited(key))
             self.opt_form.insertRow(row, LABELS.get(key, key), spin)
             self.hyper[key] = spin
-        self.optimizer_changed.emit()
 
-    # -- dataset choice ----------------------------------------------------------------
+    def _on_hyper_edited(self, key: str) -> None:
+        if key == "lr":
+            self._lr_chosen = True
+        self.edited.emit()
+
+    def _on_optimizer_chosen(self, index: int) -> None:
+        """Another optimizer: its defaults, but a learning rate the user typed stays."""
+        keep = {"lr": self.hyper["lr"].value()} if self._lr_chosen and "lr" in self.hyper else {}
+        self._build_hyperparameters(self.optimizer.itemText(index), keep)
+        self.edited.emit()
+
+    # -- the dataset choice --------------------------------------------------------------
     def dataset_name(self) -> str:
-        return self.dataset.currentText()
+        csv_data = self._csv()
+        return csv_data[0] if csv_data else self.dataset.currentText()
 
     def set_dataset(self, name: str) -> None:
-        """Choose a dataset of the registry by name (as the user would)."""
+        """Choose a dataset of the registry by name, as the user would."""
         self.dataset.setCurrentText(name)
         self._on_dataset_chosen(self.dataset.currentIndex())
 
@@ -196,48 +214,31 @@ class TrainingForm(QWidget):
             if choice is None:
                 self.dataset.setCurrentIndex(0)
             else:
-                self.csv = choice
-                self.dataset.setItemText(index, Path(choice[0]).name)
-                self.dataset.setItemData(index, "csv", Qt.ItemDataRole.UserRole)
-        self._sync_dataset_fields()
-        self.data_changed.emit()
+                self._show_csv(*choice)
+        spec = self.registry.datasets.get(self.dataset.currentText())
+        if spec is not None:  # a generated dataset starts from its own defaults
+            with _quiet(self.samples, self.noise):
+                self.samples.setValue(int(spec.defaults.get("n_samples", self.samples.value())))
+                if "noise" in spec.defaults:
+                    self.noise.setValue(float(spec.defaults["noise"]))
+        self._sync_enabled()
+        self.edited.emit()
 
-    def _is_csv(self) -> bool:
-        return self.dataset.currentData(Qt.ItemDataRole.UserRole) == "csv"
+    def _show_csv(self, path: str, column: str) -> None:
+        index = self.dataset.count() - 1
+        self.dataset.setItemText(index, Path(path).name)
+        self.dataset.setItemData(index, (path, column), CSV_ROLE)
+        self.dataset.setItemData(index, tooltip(f"{path}, target column {column}"), Qt.ItemDataRole.ToolTipRole)
+        self.dataset.setCurrentIndex(index)
 
-    def _sync_dataset_fields(self) -> None:
-        spec = self.registry.datasets.get(self.dataset_name())
-        self.noise.setEnabled(spec is not None and "noise" in spec.defaults)
+    def _csv(self) -> tuple[str, str] | None:
+        data = self.dataset.currentData(CSV_ROLE)
+        return tuple(data) if data else None  # type: ignore[return-value]
+
+    def _sync_enabled(self) -> None:
+        spec = self.registry.datasets.get(self.dataset.currentText())
         self.samples.setEnabled(spec is not None)
-        if spec is not None:
-            for widget, key in ((self.samples, "n_samples"), (self.noise, "noise")):
-                if key in spec.defaults:
-                    widget.blockSignals(True)
-                    widget.setValue(spec.defaults[key])
-                    widget.blockSignals(False)
-
-    def make_data(self) -> tuple[Dataset, Dataset, Dataset]:
-        """(all, train, test) for the current settings; raises DatasetError with a clear message."""
-        if self._is_csv() and self.csv:
-            try:
-                full = load_csv(*self.csv)
-            except (OSError, ValueError) as exc:
-                raise DatasetError(str(exc)) from None
-        else:
-            name = self.dataset_name()
-            spec = self.registry.datasets.get(name)
-            if spec is None:
-                raise DatasetError("choose a dataset")
-            params = {"noise": self.noise.value()} if "noise" in spec.defaults else {}
-            try:  # the dataset plugin's code, with a time limit (a plugin that hangs is flagged)
-                full = guard.call_with_time_limit(make_dataset, self.registry, name, suspects=[spec],
-                                                  n_samples=self.samples.value(), seed=self.data_seed.value(),
-                                                  what=f"generating {name}", **params)
-            except guard.PluginHang as exc:
-                spec.problem = spec.problem or exc.problem
-                raise DatasetError(str(exc)) from None
-        train, test = full.split(self.test_percent.value() / 100, self.data_seed.value())
-        return full, train, test
+        self.noise.setEnabled(spec is not None and "noise" in spec.defaults)
 
     def fits(self, name: str, sizes: list[int]) -> bool:
         """Whether dataset ``name`` fits a network with these layer sizes."""
@@ -248,7 +249,62 @@ class TrainingForm(QWidget):
             return sizes[-1] == 1
         return spec.n_classes in (None, sizes[-1]) or (sizes[-1] == 1 and spec.n_classes == 2)
 
-    def config(self) -> TrainConfig:
-        return TrainConfig(optimizer=self.optimizer.currentText(),
-                           hyperparameters={k: s.value() for k, s in self.hyper.items()},
-                           batch_size=self.batch_size.value(), seed=self.data_seed.value())
+    # -- the setup ------------------------------------------------------------------------
+    def show_setup(self, setup: TrainingSetup) -> None:
+        """Show ``setup``'s values (no ``edited``)."""
+        widgets = (self.dataset, self.samples, self.noise, self.test_percent, self.data_seed, self.batch_size,
+                   self.optimizer)
+        with _quiet(*widgets):
+            if setup.is_csv:
+                self._show_csv(setup.dataset, setup.target_column or "-1")
+            else:
+                last = self.dataset.count() - 1
+                self.dataset.setItemText(last, CSV_ITEM)
+                self.dataset.setItemData(last, None, CSV_ROLE)
+                if self.dataset.findText(setup.dataset) < 0:  # a plugin that is not loaded: say so in the list
+                    self.dataset.insertItem(0, setup.dataset)
+                self.dataset.setCurrentText(setup.dataset)
+            spec = self.registry.datasets.get(setup.dataset)
+            defaults = spec.defaults if spec is not None else {}
+            self.samples.setValue(setup.samples if setup.samples is not None else int(defaults.get("n_samples", 200)))
+            self.noise.setValue(setup.noise if setup.noise is not None else float(defaults.get("noise", 0.2)))
+            self.test_percent.setValue(round(setup.test_fraction * 100))
+            self.data_seed.setValue(setup.seed)
+            self.batch_size.setValue(setup.batch_size)
+            if self.optimizer.findText(setup.optimizer) < 0:
+                self.optimizer.addItem(setup.optimizer)
+            self.optimizer.setCurrentText(setup.optimizer)
+        self._build_hyperparameters(setup.optimizer, setup.hyperparameters)
+        self._lr_chosen = False
+        self._sync_enabled()
+
+    def setup(self, base: TrainingSetup) -> TrainingSetup:
+        """``base`` with the form's values (raises SetupError for a value it cannot take)."""
+        csv_data = self._csv()
+        spec = self.registry.datasets.get(self.dataset.currentText())
+        defaults = spec.defaults if spec is not None else {}
+        samples = self.samples.value() if spec is not None else None
+        noise = self.noise.value() if spec is not None and "noise" in defaults else None
+        return base.with_changes(
+            dataset=csv_data[0] if csv_data else self.dataset.currentText(),
+            target_column=csv_data[1] if csv_data else None,
+            task=base.task if csv_data and base.is_csv else None,
+            samples=None if samples == defaults.get("n_samples") else samples,
+            noise=None if noise is None or noise == defaults.get("noise") else noise,
+            test_fraction=self.test_percent.value() / 100, seed=self.data_seed.value(),
+            optimizer=self.optimizer.currentText(), hyperparameters={k: s.value() for k, s in self.hyper.items()},
+            batch_size=self.batch_size.value())
+
+
+class _quiet:
+    """Block the signals of some widgets for a ``with`` block."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        self.widgets = widgets
+
+    def __enter__(self) -> None:
+        self.before = [w.blockSignals(True) for w in self.widgets]
+
+    def __exit__(self, *exc) -> None:
+        for widget, before in zip(self.widgets, self.before):
+            widget.blockSignals(before)

@@ -1,51 +1,45 @@
-"""The training dock: settings, Play/Pause/Step/Reset/Stop, and the timer that feeds the plots.
+"""The training dock: what the buttons do to the training session, and the setup they train with.
 
-The GUI thread never waits for training: a QTimer (about 12 Hz) drains the worker's
-reports into the history and redraws the plots; every second tick it applies a snapshot
-of the weights to the network (so the canvas follows), every third it redraws the
-boundary and the progress line. Each tick holds the worker while it draws and paints
-(see ``pacing``), so drawing never competes with training for the GIL.
+The parts each have one job: :class:`~.form.TrainingForm` and :class:`~.controls.TrainingControls`
+show and edit the document's :class:`~core.training.setup.TrainingSetup`;
+:class:`~.worker.TrainingSession` runs the Trainer in its thread; :class:`~.live.LiveView`
+drains its reports on a timer and hands weights to the Network (which the canvas and the
+maps follow); :class:`~.command.TrainingUndo` makes each stretch of training one undo
+step; :class:`~.runs.KeptRuns` keeps curves to compare. This panel wires them: it starts,
+pauses and stops sessions and answers what they report.
 """
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
-import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QMessageBox,
-    QPushButton,
-    QSizePolicy,
-    QStyle,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QSizePolicy, QVBoxLayout, QWidget
 
-from core.engine.network import NetworkError
-from core.engine.passes import Kernel
-from core.plugin_host import guard
 from core.plugin_host.validation import PLUGIN_ERRORS
-from core.training.data import Dataset, DatasetError
+from core.training.data import Dataset, DatasetError, make_data
+from core.training.setup import SetupError, TrainingSetup
+from core.training.watch import loss_warning
 
 from .. import plain_text
 from ..app_state import AppState
-from .command import ParametersCommand, parameters_of
-from .form import TrainingForm
+from ..canvas.neuron_maps import NeuronMaps
+from .command import ParametersCommand, TrainingUndo, parameters_of
+from .controls import TrainingControls
+from .form import TrainingForm, lr_warning
 from .history import TrainingHistory
-from .pacing import PaintNow
+from .live import LiveView
+from .map_view import MapView
 from .plots import TrainingPlots
-from .worker import TrainingSession
+from .runs import KeptRuns
+from .status import progress_line
+from .worker import Halt, TrainingSession
 
-REFRESH_HZ = 12
-BOUNDARY_EVERY = 3  # ticks
-WEIGHTS_EVERY = 2  # ticks: the canvas repaints on every weight change and costs most
-STATUS_EVERY = 3  # ticks: a progress line changing faster cannot be read anyway
+DATA_KEYS = ("dataset", "samples", "noise", "seed", "test_fraction", "target_column", "task")
+RUN_KEYS = ("optimizer", "hyperparameters", "batch_size", "regularization", "rate")
 
 
 class TrainingPanel(QWidget):
-    """Controls training of ``document.network`` and feeds ``plots``.
+    """Trains ``state.document.network`` with ``state.document.setup`` and feeds ``plots``.
 
     Signals
     -------
@@ -58,41 +52,24 @@ class TrainingPanel(QWidget):
     weights_applied = Signal()
     status_message = Signal(str)
 
-    def __init__(self, state, plots: TrainingPlots, parent: QWidget | None = None) -> None:
+    def __init__(self, state, plots: TrainingPlots, canvas_maps: NeuronMaps | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = AppState.of(state)
-        self.document = document = self.state.document
+        self.document = self.state.document
         self.plots = plots
         self.history = TrainingHistory()
         self.session: TrainingSession | None = None
         self.data: tuple[Dataset, Dataset, Dataset] | None = None
         self.error_box: QMessageBox | None = None
         self.last_error: str | None = None
-        self._kernel: Kernel | None = None
-        self._applying = False
-        self._ticks = 0
-        self._start_params = None
-        self._paint_now: PaintNow | None = None
+        self.undo = TrainingUndo()
 
-        self.form = TrainingForm(document.registry)
-        icon = self.style().standardIcon
-        SP = QStyle.StandardPixmap
-        self.play_button = QPushButton(icon(SP.SP_MediaPlay), "Play")
-        self.step_button = QPushButton(icon(SP.SP_MediaSkipForward), "Step batch")
-        self.epoch_button = QPushButton(icon(SP.SP_MediaSeekForward), "Step epoch")
-        self.reset_button = QPushButton(icon(SP.SP_BrowserReload), "Reset")
-        self.stop_button = QPushButton(icon(SP.SP_MediaStop), "Stop")
-        self.play_button.setToolTip("Train continuously (Pause keeps the optimizer's state)")
-        self.step_button.setToolTip("One optimizer step on one mini-batch")
-        self.epoch_button.setToolTip("Train until the end of the current epoch")
-        self.reset_button.setToolTip("Draw fresh weights from the init seed (undoable)")
-        self.stop_button.setToolTip("Stop training now")
-        buttons = QHBoxLayout()
-        buttons.setSpacing(4)
-        for button in (self.play_button, self.step_button, self.epoch_button, self.reset_button,
-                       self.stop_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        self.form = TrainingForm(self.state.registry)
+        self.controls = TrainingControls()
+        self.runs = KeptRuns()
+        self.live = LiveView(self.history, plots, self)
+        self.maps = MapView(self.state, plots.boundary_pane, canvas_maps, self)
         self.status = plain_text.plain_label()  # errors quote plugin names and messages
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -102,54 +79,69 @@ class TrainingPanel(QWidget):
         self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.form)
-        layout.addLayout(buttons)
+        layout.addWidget(self.controls)
         layout.addWidget(self.status)
+        layout.addWidget(self.runs)
+        layout.addWidget(self.form)
         layout.addStretch(1)
 
-        self.timer = QTimer(self, interval=1000 // REFRESH_HZ)
-        self.timer.timeout.connect(self.tick)
-        self.play_button.clicked.connect(self.play_pause)
-        self.step_button.clicked.connect(self.step_batch)
-        self.epoch_button.clicked.connect(self.step_epoch)
-        self.reset_button.clicked.connect(self.reset)
-        self.stop_button.clicked.connect(self.stop)
-        self.form.data_changed.connect(self._on_data_settings)
-        self.form.optimizer_changed.connect(self._on_optimizer_settings)
-        self._connect(document)
+        c = self.controls
+        c.play_pause.connect(self.play_pause)
+        c.step_batch.connect(self.step_batch)
+        c.step_epoch.connect(self.step_epoch)
+        c.reset.connect(self.reset)
+        c.stop.connect(self.stop)
+        c.keep_run.connect(self.keep_run)
+        c.pace_changed.connect(self._on_pace)
+        c.stop_changed.connect(self._on_stop_when)
+        self.form.edited.connect(self._on_form_edited)
+        self.runs.changed.connect(plots.set_ghosts)
+        self.live.weights_applied.connect(self.weights_applied)
+        self.live.halted.connect(self._on_halt)
+        self.live.weights_edited.connect(self._on_weights_edited)
+        self.live.progressed.connect(self._show_progress)
         self.state.document_changed.connect(self._follow)
         self.state.host_changed.connect(self._on_host)
-        self._fit_dataset_to_network()
-        self._update_buttons()
+        self._follow(self.document, first=True)
 
     # -- the document ------------------------------------------------------------------
-    def _connect(self, document) -> None:
-        document.structure_changed.connect(self._on_structure_changed)
-        document.parameters_changed.connect(self._on_parameters_changed)
-
-    def _follow(self, document) -> None:
-        """Follow another document (File ▸ New or Open); training of the old one stops."""
-        self.stop()
-        self.document = document
-        self._connect(document)
-        self.history.clear()
-        self._kernel = None
-        self.plots.update_from(self.history)
-        self._fit_dataset_to_network()
-
-    def _on_host(self, host) -> None:
-        """Plugins reloaded: offer their datasets and optimizers; a new session uses them."""
-        self.stop()
-        self._kernel = None
-        self.form.refresh(host.registry)
-
     @property
     def network(self):
         return self.document.network
 
     @property
+    def setup(self) -> TrainingSetup:
+        return self.document.setup
+
+    @property
     def is_training(self) -> bool:
         return self.session is not None and self.session.running
+
+    def _follow(self, document, first: bool = False) -> None:
+        """Follow another document (File ▸ New or Open): training of the old one stops."""
+        if not first:
+            self.stop()
+        self.document = document
+        document.structure_changed.connect(self._on_structure_changed)
+        self.history.clear()
+        self.plots.update_from(self.history)
+        self.form.show_setup(document.setup)
+        self.controls.set_pace(document.setup.pace)
+        self.controls.set_stop_when(document.setup.stop)
+        self.controls.show_counter(0, 0)
+        if not document.has_setup:  # a file without a setup: a dataset that fits, as if saved so
+            self._fit_dataset_to_network(as_saved=True)
+        self._make_data()
+        self._update_buttons()
+
+    def _on_host(self, host) -> None:
+        """Plugins reloaded: offer their datasets and optimizers; a new session uses them."""
+        self.stop()
+        self.form.refresh(host.registry)
+        self.form.show_setup(self.setup)
+
+    def _set_setup(self, setup: TrainingSetup, *, as_saved: bool = False) -> None:
+        self.document.set_setup(setup, as_saved=as_saved)
 
     # -- buttons -----------------------------------------------------------------------
     def play_pause(self) -> None:
@@ -158,21 +150,22 @@ class TrainingPanel(QWidget):
         else:
             self.play()
 
-    def play(self, *, until_epoch: bool = False) -> bool:
-        """Start (or resume) training in the worker thread."""
+    def play(self, *, steps: int | None = None, until_epoch: bool = False) -> bool:
+        """Train in the worker thread: on, ``steps`` steps, or to the end of the epoch."""
         session = self._ensure_session()
         if session is None:
             return False
-        session.start(until_epoch=until_epoch)
-        self._paint_now = None  # look the window's views up afresh
-        self.timer.start()
+        session.set_pace(self.setup.pace)
+        session.stop_when = self.setup.stop
+        session.run(steps=steps, until_epoch=until_epoch)
+        self.live.start(paced=self.setup.pace is not None or steps is not None)
         self._update_buttons()
         return True
 
     def pause(self) -> None:
         if self.session is not None:
             self.session.pause()
-        self.tick()
+        self.live.tick(final=True)
         self._commit()
         self._update_buttons()
 
@@ -181,22 +174,17 @@ class TrainingPanel(QWidget):
         if self.session is None:
             return
         self.session.stop()
-        self.timer.stop()
-        self.tick()
+        self.live.tick(final=True)
+        self.live.stop()
         self._commit()
         self.session = None
+        self.live.follow(None, self.network)
         self._update_buttons()
 
     def step_batch(self) -> None:
-        """Exactly one optimizer step, in the GUI thread."""
-        if self.is_training:
-            return
-        session = self._ensure_session()
-        if session is None:
-            return
-        session.step_once()
-        self.tick(boundary=True)
-        self._commit()
+        """Exactly one optimizer step (in the worker thread; the pictures follow at once)."""
+        if not self.is_training:
+            self.play(steps=1)
 
     def step_epoch(self) -> None:
         if not self.is_training:
@@ -206,62 +194,116 @@ class TrainingPanel(QWidget):
         """Fresh weights from the init seed (one undoable command); the plots start over."""
         self.stop()
         before = parameters_of(self.network)
-        self._applying = True
-        try:
-            self.network.reinitialize(self.form.init_seed.value())
-            self.document.undo_stack.push(
-                ParametersCommand(self.network, before, parameters_of(self.network), "Reset weights"))
-        finally:
-            self._applying = False
+        self.network.reinitialize(self.form.init_seed.value())
+        self.document.undo_stack.push(
+            ParametersCommand(self.network, before, parameters_of(self.network), "Reset weights"))
         self.history.clear()
         self.plots.update_from(self.history)
-        self._update_boundary()
+        self.controls.show_counter(0, 0)
         self.weights_applied.emit()
         self._show_status(f"Weights re-initialised from seed {self.form.init_seed.value()}")
 
+    def keep_run(self) -> None:
+        """Freeze the current curves as ghost lines, to compare with the next run."""
+        run = self.runs.add(self.history, self.network, self.setup)
+        if run is None:
+            self._show_status("Train first: there is no run to keep yet")
+        else:
+            self._show_status(f"Kept “{run.label}”: change the network or the setup, press Reset and train "
+                              "again to compare")
+
+    def train_here(self, epochs: int) -> None:
+        """Train ``epochs`` epochs in the calling thread and draw the result (screenshots)."""
+        session = self._ensure_session()
+        if session is not None:
+            session.run_epochs_here(epochs)
+            self.live.tick(final=True)
+            self._commit()
+            self._show_progress()
+
     def shutdown(self) -> None:
-        """Stop training and the timer (the window is closing)."""
-        self.timer.stop()
+        """Stop training and the timer (the window is closing); never waits for the worker."""
+        self.live.stop()
+        self.maps.shutdown()
         if self.session is not None:
             self.session.stop()
             self.session = None
 
-    # -- session -----------------------------------------------------------------------
+    # -- sessions ----------------------------------------------------------------------
     def _ensure_session(self) -> TrainingSession | None:
-        if self.session is not None and not self.session.finished:
-            return self.session
-        self.session = None
+        session = self.session
+        if session is not None and not session.finished and session.continues_from(self.network):
+            return session
+        if session is not None:  # over, or the weights were edited since: start from the network's
+            session.stop()
+            self.session = None
         try:
             if self.data is None:
-                self._make_data()
+                self._make_data(raise_errors=True)
+            assert self.data is not None
             _, train, test = self.data
-            session = TrainingSession(self.network, train, self.document.registry, self.form.config(),
-                                      test if len(test) else None, parent=self, host=self.document.host)
+            session = TrainingSession(self.network, train, self.state.registry, self.setup.config(),
+                                      test if len(test) else None, stop=self.setup.stop,
+                                      epochs_before=self.history.last_epoch)
         except PLUGIN_ERRORS as exc:  # bad data or settings, or a plugin that raises: say so
             self._show_error_text(str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}")
             return None
-        session.diverged.connect(self._on_diverged)
-        session.halted.connect(self._on_halted)
         self.session = session
-        self._start_params = parameters_of(self.network)
-        self.history.new_session(math.ceil(len(train) / self.form.batch_size.value()))
+        self.live.follow(session, self.network)
+        self.undo.begin(self.network)
+        self.history.new_session(math.ceil(len(train) / self.setup.batch_size))
         self.last_error = None
         return session
 
-    def _make_data(self) -> None:
-        self.data = None
+    def _discard_session(self) -> bool:
+        """End the run without applying or committing its last weights (the model changed
+        under it); returns whether it was training."""
+        if self.session is None:
+            return False
+        was_training = self.is_training
+        self.session.stop()
+        self.live.stop()
+        self.history.absorb_all([r for r in self.session.drain() if not isinstance(r, Halt)])
+        self.session = None
+        self.live.follow(None, self.network)
+        self._update_buttons()
+        return was_training
+
+    def _commit(self) -> None:
+        self.undo.commit(self.network, self.document.undo_stack, f"Train (epoch {self.history.last_epoch})")
+
+    # -- the setup ------------------------------------------------------------------------
+    def _on_form_edited(self) -> None:
+        old = self.setup
         try:
-            self.data = self.form.make_data()
-        except DatasetError as exc:
-            self.plots.boundary.set_dataset(None)
-            raise exc
-        data, inputs = self.data[0], self.network.sizes[0]
-        if data.n_inputs != inputs:  # the points would not be what this network sees
-            self.plots.boundary.set_dataset(
-                None, f"{data.name} has {data.n_inputs} input(s);\nthe network's input layer has {inputs}")
+            new = self.form.setup(old)
+        except SetupError as exc:
+            self._show_error_text(str(exc))
             return
-        self.plots.boundary.set_dataset(data)
-        self._update_boundary()
+        self._set_setup(new)
+        data_changed = any(getattr(old, key) != getattr(new, key) for key in DATA_KEYS)
+        run_changed = any(getattr(old, key) != getattr(new, key) for key in RUN_KEYS)
+        if data_changed or run_changed:
+            self._restart(rebuild_data=data_changed)
+        warning = lr_warning(new.hyperparameters.get("lr"))
+        if warning:
+            self._show_warning(warning)
+
+    def _on_pace(self, pace: float | None) -> None:
+        self._set_setup(self.setup.with_changes(pace=pace))
+        if self.session is not None:
+            self.session.set_pace(pace)
+            if self.is_training:
+                self.live.start(paced=pace is not None)
+
+    def _on_stop_when(self, stop) -> None:
+        try:
+            self._set_setup(self.setup.with_changes(stop=stop))
+        except SetupError as exc:
+            self._show_error_text(str(exc))
+            return
+        if self.session is not None:
+            self.session.stop_when = stop
 
     def _restart(self, rebuild_data: bool) -> None:
         """Settings changed: finish the current session and carry on with the new settings."""
@@ -270,176 +312,84 @@ class TrainingPanel(QWidget):
         if rebuild_data:
             self.history.clear()
             self.plots.update_from(self.history)
-            try:
-                self._make_data()
-                self._show_status("")
-            except DatasetError as exc:
-                self._show_error_text(str(exc))
+            self.controls.show_counter(0, 0)
+            if not self._make_data():
                 return
         if was_training:
             self.play()
 
-    def _on_data_settings(self) -> None:
-        self._restart(rebuild_data=True)
-
-    def _on_optimizer_settings(self) -> None:
-        if self.session is not None:
-            self._restart(rebuild_data=False)
-
-    def _fit_dataset_to_network(self) -> None:
-        """Pick a dataset that fits the network if the current one does not."""
-        sizes = self.network.sizes
-        name = self.form.dataset_name()
-        if name in self.document.registry.datasets and not self.form.fits(name, sizes):
-            for candidate in self.document.registry.usable("datasets"):
-                if self.form.fits(candidate, sizes):
-                    self.form.dataset.blockSignals(True)
-                    self.form.set_dataset(candidate)
-                    self.form.dataset.blockSignals(False)
-                    break
+    def _make_data(self, raise_errors: bool = False) -> bool:
+        """Make the setup's dataset and show it; a problem is said in the status line."""
+        self.data = None
         try:
-            self._make_data()
-            full = self.data[0]
-            full.check_inputs(sizes[0])
-            full.targets(sizes[-1])
-            self._show_status(f"Ready: press Play to train on {self.form.dataset_name()}")
-        except DatasetError as exc:
-            self._show_error_text(str(exc))
+            full, train, test = make_data(self.setup, self.state.registry,
+                                          self.document.path.parent if self.document.path else None)
+            full.check_inputs(self.network.sizes[0])
+            full.targets(self.network.sizes[-1])
+        except PLUGIN_ERRORS as exc:
+            message = str(exc) if isinstance(exc, (DatasetError, ValueError)) else f"{type(exc).__name__}: {exc}"
+            self.maps.set_dataset(None, None, "No data to show:\nsee the training panel")
+            self._show_error_text(message)
+            if raise_errors:
+                raise
+            return False
+        self.data = full, train, test
+        self.maps.set_dataset(full, test)
+        self._show_status(f"Ready: press Play to train on {full.name if not self.setup.is_csv else self.setup.dataset}"
+                          f" ({len(train)} training and {len(test)} test samples)")
+        return True
+
+    def _fit_dataset_to_network(self, *, as_saved: bool = False) -> None:
+        """Pick a dataset that fits the network if the setup's does not."""
+        sizes, registry = self.network.sizes, self.state.registry
+        name = self.setup.dataset
+        if self.setup.is_csv or (name in registry.datasets and self.form.fits(name, sizes)):
+            return
+        for candidate in registry.usable("datasets"):
+            if self.form.fits(candidate, sizes):
+                self._set_setup(self.setup.with_changes(dataset=candidate, samples=None, noise=None),
+                                as_saved=as_saved)
+                self.form.show_setup(self.setup)
+                return
 
     # -- model events ------------------------------------------------------------------
-    def _discard_session(self) -> bool:
-        """Stop training without applying or committing its last weights (the model changed
-        under it); returns whether it was training."""
-        if self.session is None:
-            return False
-        was_training = self.is_training
-        self.session.stop()
-        self.timer.stop()
-        for report in self.session.drain():
-            self.history.absorb(report)
-        self.session = None
-        self._start_params = parameters_of(self.network)
-        self._update_buttons()
-        return was_training
-
     def _on_structure_changed(self) -> None:
         if self._discard_session():
             self._show_status("Training stopped: the network's structure changed")
-        self._kernel = None
         self.history.clear()
         self.plots.update_from(self.history)
+        self.controls.show_counter(0, 0)
         self._fit_dataset_to_network()
+        self._make_data()
 
-    def _on_parameters_changed(self, k: int) -> None:
-        if self._applying:
-            return
-        # a weight typed in, or undo: the trainer's copy is stale; go on from the new weights
+    def _on_weights_edited(self) -> None:
+        """A weight typed in, undo or redo while training: go on from the network's weights."""
         if self._discard_session():
             self.play()
-        self._start_params = parameters_of(self.network)
-        self._update_boundary()
 
-    # -- the timer -----------------------------------------------------------------------
-    def tick(self, boundary: bool = False) -> None:
-        """Drain reports, apply the newest weights, redraw plots (and now and then the boundary)."""
-        session = self.session
-        if session is None:
-            self.timer.stop()
+    # -- what the session reports ------------------------------------------------------------
+    def _on_halt(self, halt: Halt) -> None:
+        if halt.reason in ("diverged", "failed"):
+            self._on_failure(halt.message or "training stopped")
             return
-        session.hold()  # the worker waits while the GUI thread redraws and paints
-        try:
-            self._redraw(session, boundary)
-            if self._paint_now is None:
-                self._paint_now = PaintNow(self.window())
-            self._paint_now()
-        finally:
-            session.release()
-        if not session.running:
-            self.timer.stop()
-
-    def _redraw(self, session: TrainingSession, boundary: bool) -> None:
-        reports = session.drain()
-        self.history.absorb_all(reports)
-        if not (reports or boundary):
-            return
-        self._ticks += 1
-        final = boundary or not session.running  # the last picture of a run: draw everything
-        if final or self._ticks % WEIGHTS_EVERY == 0:
-            self._apply_snapshot(session)
-        if final or self.plots.isVisible():  # a closed plots dock catches up when shown again
-            self.plots.update_from(self.history)
-            if final or self._ticks % BOUNDARY_EVERY == 0:
-                self._update_boundary()
-        if final or self._ticks % STATUS_EVERY == 0:
-            self._show_progress()
-
-    def _apply_snapshot(self, session: TrainingSession) -> None:
-        weights, biases = session.trainer.snapshot()
-        if not all(np.all(np.isfinite(p)) for p in weights + biases):
-            return
-        self._applying = True
-        try:
-            self.network.set_parameters(weights, biases)
-        except NetworkError:
-            return
-        finally:
-            self._applying = False
-        self.weights_applied.emit()
-
-    def _update_boundary(self) -> None:
-        if self.plots.boundary.grid is None:
-            return
-        host = self.document.host
-        try:
-            kernel = self._kernel
-            if kernel is None or any(item.problem for item in (*kernel.hidden, kernel.loss)):  # flagged since
-                kernel = self._kernel = Kernel(self.network, self.document.registry)
-            suspects = [*kernel.hidden, kernel.loss]
-            # plugin code on the GUI thread: with a time limit (a plugin that hangs is flagged)
-            guarded = SimpleNamespace(predict=lambda *args: guard.call_with_time_limit(
-                kernel.predict, *args, suspects=suspects, limit=host.call_limit, what="the decision boundary"))
-            self.plots.boundary.update_prediction(guarded, self.network.weights, self.network.biases)
-        except guard.PluginHang as exc:
-            self._kernel = None
-            self.plots.boundary.set_dataset(None, f"No decision boundary:\n{host.explain_failure(exc, suspects)}")
-        except PLUGIN_ERRORS:  # a plugin that raises or lies: no heatmap, not a crash
-            self._kernel = None
-            self.plots.boundary.set_dataset(None, "The network cannot compute this dataset\n(see the message below)")
-
-    def _commit(self) -> None:
-        """Put the weight change of the training since the last commit on the undo stack."""
-        if self._start_params is None or self.history.n_steps == 0:
-            return
-        after = parameters_of(self.network)
-        before = self._start_params
-        if [W.shape for W in before[0]] != [W.shape for W in after[0]]:
-            self._start_params = after
-            return
-        if all(np.array_equal(x, y) for x, y in zip(before[0] + before[1], after[0] + after[1])):
-            return
-        self._applying = True
-        try:
-            self.document.undo_stack.push(ParametersCommand(
-                self.network, before, after, f"Train (epoch {self.history.last_epoch})", mergeable=True))
-        finally:
-            self._applying = False
-        self._start_params = after
-
-    # -- reports -------------------------------------------------------------------------
-    def _on_halted(self, reason: str) -> None:
-        self.tick(boundary=True)
         self._commit()
-        if reason == "completed":
+        if halt.reason == "stopped" and self.session is not None and self.session.finished:
             self.session = None
+            self.live.follow(None, self.network)
         self._update_buttons()
+        if halt.message:
+            warning = loss_warning(self.history.train_loss.values)
+            text = f"Paused {halt.message}" + (f". {warning[:1].upper()}{warning[1:]}" if warning else "")
+            (self._show_warning if warning else self._show_status)(text)
+            self.status_message.emit(f"Training paused: {halt.message}")
 
-    def _on_diverged(self, message: str, layer) -> None:
+    def _on_failure(self, message: str) -> None:
         if self.session is not None:
             self.session.stop()
-        self.timer.stop()
-        self.tick(boundary=True)
+        self.live.stop()
         self._commit()
         self.session = None
+        self.live.follow(None, self.network)
         self.last_error = message
         self._update_buttons()
         self._show_error_text(message)
@@ -452,35 +402,27 @@ class TrainingPanel(QWidget):
 
     def _show_progress(self) -> None:
         h = self.history
-        parts = [f"Epoch {h.last_epoch}", f"step {h.last_step}"]
-        if h.n_steps:
-            parts.append(f"batch loss {h.step_loss.values[-1]:.4g}")
-        if h.n_epochs:
-            parts.append(f"train loss {h.train_loss.values[-1]:.4g}")
-            test_loss = h.test_loss.values[-1]
-            if not np.isnan(test_loss):
-                parts.append(f"test loss {test_loss:.4g}")
-            accuracy = h.test_accuracy.values[-1]
-            if np.isnan(accuracy):
-                accuracy = h.train_accuracy.values[-1]
-            if not np.isnan(accuracy):
-                parts.append(f"accuracy {accuracy:.0%}")
-        self._show_status(" · ".join(parts))
+        self.controls.show_counter(h.last_epoch, h.last_step)
+        warning = loss_warning(h.train_loss.values) if h.n_epochs else None
+        if warning:
+            if not self.status.text().endswith(warning[1:]):  # said once in the window's status bar too
+                self.status_message.emit(warning[:1].upper() + warning[1:])
+            self._show_warning(f"Epoch {h.last_epoch:,}: {warning}")
+        else:
+            self._show_status(progress_line(h))
 
+    # -- the status line ------------------------------------------------------------------
     def _show_status(self, text: str) -> None:
         self.status.setStyleSheet("")
         plain_text.set_plain(self.status, text)
+
+    def _show_warning(self, text: str) -> None:
+        self.status.setStyleSheet("color: #a15c00;")
+        plain_text.set_plain(self.status, text[:1].upper() + text[1:])
 
     def _show_error_text(self, text: str) -> None:
         self.status.setStyleSheet("color: #b00020;")
         plain_text.set_plain(self.status, text[:1].upper() + text[1:])
 
     def _update_buttons(self) -> None:
-        training = self.is_training
-        style = self.style()
-        icon = QStyle.StandardPixmap.SP_MediaPause if training else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(style.standardIcon(icon))
-        self.play_button.setText("Pause" if training else "Play")
-        self.step_button.setEnabled(not training)
-        self.epoch_button.setEnabled(not training)
-        self.stop_button.setEnabled(self.session is not None)
+        self.controls.show_state(training=self.is_training, has_session=self.session is not None)

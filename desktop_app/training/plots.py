@@ -3,16 +3,18 @@
 Every curve is created once and updated with ``setData`` from the panel's timer. The view
 ranges move in steps (``SteadyRange``) rather than following the data on every refresh:
 a new range makes pyqtgraph regenerate and re-lay-out the axes, which costs more than
-drawing the curves.
+drawing the curves. Kept runs are drawn as ghost lines behind the live ones; legends sit
+under the plots, where they cover no curve.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from .boundary import BoundaryPlot
+from .boundary import BoundaryPane
 from .history import TrainingHistory, thin
+from .runs import KeptRun
 
 # antialiased curves cost ~10x more to paint in the software rasteriser, and so do pens wider
 # than 1 px (a stroked path instead of plain lines); the plots redraw at 12 Hz
@@ -27,8 +29,19 @@ LAYER_COLOURS = ["#1f6fb4", "#e8731a", "#2ca02c", "#9467bd", "#d62728", "#8c564b
                  "#7f7f7f"]
 STEP_POINTS = 400  # per-step curves are bin means: readable, and cheap to redraw
 AXIS_WIDTH = 40  # px, fixed: a left axis that resizes to its labels re-lays-out (and repaints) its plot
-LEGEND = dict(offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200),
-              pen=pg.mkPen("#ccc"))
+LEGEND = dict(labelTextSize="8pt", colCount=4, horSpacing=10, verSpacing=-4)
+
+
+def legend_below(item: pg.PlotItem) -> pg.LegendItem:
+    """A legend in a row of its own under the plot's bottom axis: it never covers a curve."""
+    legend = pg.LegendItem(**LEGEND)
+    item.layout.addItem(legend, 4, 1)
+    item.legend = legend  # curves added with name=… register themselves
+    return legend
+
+
+def ghost_pen(colour: str) -> pg.QtGui.QPen:
+    return pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 
 
 def steady_limits(shown: tuple[float, float] | None, lo: float, hi: float,
@@ -64,8 +77,13 @@ class SteadyRange:
     def _by_hand(self, *args) -> None:
         self.steering = False
 
-    def follow(self, x: np.ndarray, y: np.ndarray) -> None:
-        """Show the finite points of (x, y) (y in view units: log10 on a log axis)."""
+    def reset(self) -> None:
+        """Forget the limits shown (the data starts over)."""
+        self.x = self.y = None
+        self.steering = True
+
+    def follow(self, x: np.ndarray, y: np.ndarray, floor: float | None = None) -> None:
+        """Show the finite points of (x, y) (y in view units: log10 on a log axis), never below ``floor``."""
         if not self.steering:
             if not any(self.view.autoRangeEnabled()):
                 return
@@ -76,13 +94,15 @@ class SteadyRange:
             return
         new_x = steady_limits(self.x, float(x[0]), float(x[-1]), self.X_ROOM)
         new_y = steady_limits(self.y, float(y.min()), float(y.max()), self.y_room)
+        if floor is not None and new_y[0] < floor:
+            new_y = (floor, max(new_y[1], floor + 1e-9))
         if (new_x, new_y) != (self.x, self.y):
             self.x, self.y = new_x, new_y
             self.view.setRange(xRange=new_x, yRange=new_y, padding=0)
 
 
 class LossPlot(pg.PlotWidget):
-    """Train and test loss per epoch, over a faint per-step loss."""
+    """Train and test loss per epoch, over a faint per-step loss; y ≥ 0, or a log scale."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,14 +111,43 @@ class LossPlot(pg.PlotWidget):
         item.setLabel("bottom", "epoch")
         item.setClipToView(True)
         item.getAxis("left").setWidth(AXIS_WIDTH)
-        item.addLegend(**LEGEND)
+        item.setLimits(yMin=0)  # a loss is never negative: no panning below 0 either
+        self.legend = legend_below(item)
         self.setMinimumSize(170, 150)
         self.step_curve = item.plot(pen=STEP_PEN, name="batch")
         self.train_curve = item.plot(pen=TRAIN_PEN, name="train")
         self.test_curve = item.plot(pen=TEST_PEN, name="test")
+        self.ghosts: list[pg.PlotDataItem] = []
+        self.log = False
         self.steady = SteadyRange(item, y_room=(0.25, 0.1))  # the loss falls: room below
+        self._history: TrainingHistory | None = None
+
+    def set_log(self, on: bool) -> None:
+        """A log10 y axis (small losses become readable)."""
+        self.log = on
+        item = self.getPlotItem()
+        item.setLogMode(y=on)
+        item.setLimits(yMin=-300.0 if on else 0.0)  # log10 of the smallest float; else a loss ≥ 0
+        self.steady.reset()
+        if self._history is not None:
+            self.update_from(self._history)
+
+    def set_ghosts(self, runs: list[KeptRun]) -> None:
+        """Kept runs' train losses as dashed lines behind the live curves."""
+        item = self.getPlotItem()
+        for curve in self.ghosts:
+            item.removeItem(curve)
+            self.legend.removeItem(curve)
+        self.ghosts = []
+        for run in runs:
+            curve = item.plot(run.epoch, run.train_loss, pen=ghost_pen(run.colour), name=run.label)
+            curve.setZValue(-5)
+            self.ghosts.append(curve)
+        if self._history is not None:
+            self.update_from(self._history)
 
     def update_from(self, history: TrainingHistory) -> None:
+        self._history = history
         steps, step_loss = thin(history.step.values, history.step_loss.values, STEP_POINTS)
         self.step_curve.setData(steps, step_loss)
         epochs, train = thin(history.epoch.values, history.train_loss.values)
@@ -108,8 +157,17 @@ class LossPlot(pg.PlotWidget):
             self.test_curve.setData([], [])
         else:
             self.test_curve.setData(epochs, test)
-        if len(steps):
-            self.steady.follow(steps, np.concatenate([step_loss, train, test]))
+        xs = [steps] + [curve.xData for curve in self.ghosts if curve.xData is not None]
+        ys = [step_loss, train, test] + [curve.yData for curve in self.ghosts if curve.yData is not None]
+        x = np.concatenate(xs) if xs else np.empty(0)
+        if len(x) == 0:
+            self.steady.reset()
+            return
+        y = np.concatenate(ys)
+        if self.log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.log10(np.where(y > 0, y, np.nan))
+        self.steady.follow(np.sort(x)[[0, -1]], y, floor=None if self.log else 0.0)
 
 
 class GradientPlot(pg.PlotWidget):
@@ -123,10 +181,10 @@ class GradientPlot(pg.PlotWidget):
         item.setLogMode(y=True)
         item.setClipToView(True)
         item.getAxis("left").setWidth(AXIS_WIDTH)
-        self.legend = item.addLegend(**LEGEND)
-        self.legend.hide()
+        self.legend = legend_below(item)
         self.setMinimumSize(170, 150)
         self.curves: list[pg.PlotDataItem] = []
+        self.ghosts: list[pg.PlotDataItem] = []
         self.steady = SteadyRange(item, y_room=(0.3, 0.3))  # in decades
 
     def _ensure_curves(self, n_layers: int) -> None:
@@ -138,37 +196,68 @@ class GradientPlot(pg.PlotWidget):
         self.curves = [
             self.getPlotItem().plot(pen=pg.mkPen(LAYER_COLOURS[k % len(LAYER_COLOURS)], width=1), name=f"W{k + 1}")
             for k in range(n_layers)]
-        self.legend.setVisible(bool(self.curves))
+
+    def set_ghosts(self, runs: list[KeptRun]) -> None:
+        """Kept runs' ‖∇W_k‖, every layer of a run dashed in the run's colour (one legend entry each)."""
+        item = self.getPlotItem()
+        for curve in self.ghosts:
+            item.removeItem(curve)
+            self.legend.removeItem(curve)
+        self.ghosts = []
+        for run in runs:
+            if run.grad_norms.size == 0:
+                continue
+            x, y = thin(run.step, np.maximum(run.grad_norms, 1e-12), STEP_POINTS)
+            for k in range(y.shape[1]):
+                curve = item.plot(x, y[:, k], pen=ghost_pen(run.colour), name=run.label if k == 0 else None)
+                curve.setZValue(-5)
+                self.ghosts.append(curve)
 
     def update_from(self, history: TrainingHistory) -> None:
         norms = history.grad_norms
         if norms is None or norms.size == 0:
             for curve in self.curves:
                 curve.setData([], [])
+            self.steady.reset()
             return
         self._ensure_curves(norms.columns)
         x, y = thin(history.step.values, norms.values, STEP_POINTS)
         y = np.maximum(y, 1e-12)  # the log axis cannot show 0
         for k, curve in enumerate(self.curves):
             curve.setData(x, y[:, k])
-        self.steady.follow(x, np.log10(y).ravel())
+        ghost_x = [c.xData for c in self.ghosts if c.xData is not None and len(c.xData)]
+        ghost_y = [c.yData for c in self.ghosts if c.yData is not None and len(c.yData)]
+        xs = np.concatenate([x] + ghost_x)
+        self.steady.follow(np.sort(xs)[[0, -1]], np.log10(np.concatenate([y.ravel()] + ghost_y)))
 
 
 class TrainingPlots(QWidget):
-    """The three live plots side by side."""
+    """The loss and gradient-norm plots and the boundary pane, side by side."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.loss = LossPlot()
         self.gradients = GradientPlot()
-        self.boundary = BoundaryPlot()
+        self.boundary_pane = BoundaryPane()
+        self.boundary = self.boundary_pane.plot
+        self.log_loss = QCheckBox("log scale")
+        self.log_loss.setToolTip("Show the loss on a logarithmic axis")
+        self.log_loss.toggled.connect(self.loss.set_log)
+        loss_box = QVBoxLayout()
+        loss_box.setSpacing(2)
+        loss_box.addWidget(self.log_loss)
+        loss_box.addWidget(self.loss, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(6)
-        layout.addWidget(self.loss, 3)
+        layout.addLayout(loss_box, 3)
         layout.addWidget(self.gradients, 3)
-        layout.addWidget(self.boundary, 3)
+        layout.addWidget(self.boundary_pane, 3)
 
     def update_from(self, history: TrainingHistory) -> None:
         self.loss.update_from(history)
         self.gradients.update_from(history)
+
+    def set_ghosts(self, runs: list[KeptRun]) -> None:
+        self.loss.set_ghosts(runs)
+        self.gradients.set_ghosts(runs)

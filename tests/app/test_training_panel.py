@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.engine.network import Network
+from core.training.setup import PACES
 from desktop_app import files as files_module
 from desktop_app.main_window import MainWindow
-from desktop_app.training.boundary import GRID
 
 
 @pytest.fixture
@@ -29,17 +29,23 @@ def click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def fastest(panel) -> None:
+    """Drag the pace slider to its end: as fast as possible."""
+    panel.controls.pace.setValue(len(PACES) - 1)
+
+
 def test_play_trains_and_the_loss_curve_grows_and_falls(qtbot, window):
     win = window(Network([2, 8, 8, 2], "tanh", seed=1))
-    panel = win.training
+    panel, controls = win.training, win.training.controls
     panel.form.set_dataset("xor")
     panel.form.hyper["lr"].setValue(0.3)
+    fastest(panel)
     before = [W.copy() for W in win.document.network.weights]
-    click(qtbot, panel.play_button)
-    assert panel.is_training and panel.play_button.text() == "Pause"
+    click(qtbot, controls.play_button)
+    assert panel.is_training and controls.play_button.text() == "Pause"
     qtbot.waitUntil(lambda: panel.history.n_epochs >= 8, timeout=20000)
-    click(qtbot, panel.play_button)  # pause
-    assert not panel.is_training
+    click(qtbot, controls.play_button)  # pause
+    assert not panel.is_training and controls.play_button.text() == "Play"
     curve_x, curve_y = win.plots.loss.train_curve.getData()
     assert len(curve_y) >= 8
     assert curve_y[-1] < curve_y[0]
@@ -47,26 +53,44 @@ def test_play_trains_and_the_loss_curve_grows_and_falls(qtbot, window):
     assert len(steps_x) > 1 and panel.history.n_steps > panel.history.n_epochs
     assert len(curve_y) <= 601  # long histories are thinned before drawing
     assert len(win.plots.gradients.curves) == 3  # one curve per weight layer
+    assert controls.epoch_label.text() == f"Epoch {panel.history.last_epoch:,}"
     assert not all(np.array_equal(a, b) for a, b in zip(before, win.document.network.weights))
     assert win.isWindowModified()  # training is an undoable edit
     win.document.undo_stack.undo()
     assert all(np.allclose(a, b) for a, b in zip(before, win.document.network.weights))
 
 
+def test_pause_and_play_go_on_with_the_same_optimizer_state(qtbot, window):
+    win = window(Network([2, 6, 2], "tanh", seed=1))
+    panel = win.training
+    panel.form.set_dataset("xor")
+    panel.form.optimizer.setCurrentText("adam")
+    fastest(panel)
+    click(qtbot, panel.controls.play_button)
+    qtbot.waitUntil(lambda: panel.history.n_epochs >= 2, timeout=10000)
+    click(qtbot, panel.controls.play_button)
+    session, steps = panel.session, panel.session.trainer.step_count
+    click(qtbot, panel.controls.play_button)
+    qtbot.waitUntil(lambda: panel.session.trainer.step_count > steps + 10, timeout=10000)
+    assert panel.session is session  # resumed, not restarted
+    click(qtbot, panel.controls.play_button)
+
+
 def test_stop_stops_promptly(qtbot, window):
     win = window(Network([2, 8, 8, 2], "tanh", seed=1))
     panel = win.training
     panel.form.set_dataset("spiral")
-    click(qtbot, panel.play_button)
-    qtbot.waitUntil(lambda: panel.history.n_steps > 0 or len(panel.session.pending) > 0, timeout=5000)
+    fastest(panel)
+    click(qtbot, panel.controls.play_button)
+    qtbot.waitUntil(lambda: panel.session.trainer.step_count > 0, timeout=5000)
     started = time.perf_counter()
-    click(qtbot, panel.stop_button)
+    click(qtbot, panel.controls.stop_button)
     assert time.perf_counter() - started < 2.0  # does not wait for the worker (generous: CI may be busy)
     assert panel.session is None and not panel.is_training
     steps = panel.history.n_steps
     qtbot.wait(200)
     assert panel.history.n_steps == steps
-    assert panel.play_button.text() == "Play"
+    assert panel.controls.play_button.text() == "Play"
 
 
 def test_step_one_batch_advances_exactly_one_step(qtbot, window):
@@ -74,22 +98,29 @@ def test_step_one_batch_advances_exactly_one_step(qtbot, window):
     panel = win.training
     panel.form.set_dataset("xor")
     before = [W.copy() for W in win.document.network.weights]
-    click(qtbot, panel.step_button)
-    assert panel.history.n_steps == 1
+    click(qtbot, panel.controls.step_button)
+    qtbot.waitUntil(lambda: panel.history.n_steps == 1 and not panel.is_training
+                    and not panel.live.timer.isActive(), timeout=5000)
+    qtbot.wait(100)
     assert panel.session.trainer.step_count == 1
     assert not all(np.array_equal(a, b) for a, b in zip(before, win.document.network.weights))
-    click(qtbot, panel.step_button)
-    assert panel.history.n_steps == 2
+    assert panel.controls.step_label.text() == "step 1"
+    click(qtbot, panel.controls.step_button)
+    qtbot.waitUntil(lambda: panel.history.n_steps == 2, timeout=5000)
+    qtbot.wait(100)
+    assert panel.session.trainer.step_count == 2
 
 
 def test_step_one_epoch(qtbot, window):
     win = window(Network([2, 8, 8, 2], "tanh", seed=1))
     panel = win.training
     panel.form.set_dataset("xor")
-    click(qtbot, panel.epoch_button)
-    qtbot.waitUntil(lambda: panel.history.n_epochs == 1 and not panel.is_training, timeout=5000)
+    click(qtbot, panel.controls.epoch_button)
+    qtbot.waitUntil(lambda: panel.history.n_epochs == 1 and not panel.is_training
+                    and not panel.live.timer.isActive(), timeout=10000)
     assert panel.history.last_step == 16  # 160 training samples in batches of 10
     assert panel.session.trainer.step_count == 16
+    assert panel.controls.epoch_label.text() == "Epoch 1"
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's overflow warnings are the point here
@@ -99,7 +130,8 @@ def test_nan_names_the_layer_and_the_app_stays_alive(qtbot, window):
     panel = win.training
     panel.form.set_dataset("xor")
     panel.form.hyper["lr"].setValue(1e6)
-    click(qtbot, panel.play_button)
+    assert "unusually large" in panel.status.text()  # said before anything runs
+    click(qtbot, panel.controls.play_button)
     qtbot.waitUntil(lambda: panel.last_error is not None, timeout=10000)
     assert "layer" in panel.last_error
     assert panel.error_box is not None and "layer" in panel.error_box.text()
@@ -109,27 +141,17 @@ def test_nan_names_the_layer_and_the_app_stays_alive(qtbot, window):
     assert all(np.all(np.isfinite(W)) for W in win.document.network.weights)
     panel.error_box.close()
     panel.form.hyper["lr"].setValue(0.1)  # the app goes on: fresh weights, train again
-    click(qtbot, panel.reset_button)
-    click(qtbot, panel.step_button)
-    assert panel.last_error is None and panel.history.n_steps == 1
-
-
-def test_boundary_image_has_the_grid_shape(qtbot, window):
-    win = window(Network([2, 8, 8, 2], "tanh", seed=1))
-    panel = win.training
-    panel.form.set_dataset("spiral")
-    assert win.plots.boundary.grid_shape == (GRID, GRID)
-    click(qtbot, panel.step_button)
-    image = win.plots.boundary.image.image
-    assert image.shape == (GRID, GRID, 3)
-    assert len(win.plots.boundary.points.data) == len(panel.data[0])
+    click(qtbot, panel.controls.reset_button)
+    click(qtbot, panel.controls.step_button)
+    qtbot.waitUntil(lambda: panel.history.n_steps == 1, timeout=5000)
+    assert panel.last_error is None
 
 
 def test_structure_edit_stops_training(qtbot, window):
     win = window(Network([2, 8, 8, 2], "tanh", seed=1))
     panel = win.training
     panel.form.set_dataset("xor")
-    click(qtbot, panel.play_button)
+    click(qtbot, panel.controls.play_button)
     qtbot.waitUntil(lambda: panel.history.n_steps > 0, timeout=5000)
     win.document.network.set_width(1, 5)
     assert not panel.is_training and panel.session is None
@@ -139,14 +161,19 @@ def test_structure_edit_stops_training(qtbot, window):
 def test_mismatched_dataset_is_explained(qtbot, window, textbook):
     win = window(textbook[0])  # 3 inputs: no toy dataset fits
     assert "input layer is 3 wide" in win.training.status.text()
-    click(qtbot, win.training.play_button)
+    click(qtbot, win.training.controls.play_button)
     assert not win.training.is_training
 
 
-def test_optimizer_form_follows_the_plugin_defaults(qtbot, window, host):
+def test_optimizer_form_follows_the_plugin_defaults_and_keeps_a_typed_learning_rate(qtbot, window, host):
     win = window(Network([2, 4, 2]))
     form = win.training.form
     form.optimizer.setCurrentText("adam")
     assert set(form.hyper) == set(host.registry.optimizers["adam"].defaults)
     assert form.hyper["eps"].text() == "1e-08"
-    assert form.config().hyperparameters["beta1"] == pytest.approx(0.9)
+    assert form.hyper["lr"].value() == pytest.approx(0.001)  # adam's own default
+    assert win.document.setup.hyperparameters["beta1"] == pytest.approx(0.9)
+    form.hyper["lr"].setValue(0.02)  # typed by the user …
+    form.optimizer.setCurrentText("momentum")
+    assert form.hyper["lr"].value() == pytest.approx(0.02)  # … and kept for the next optimizer
+    assert win.document.setup.optimizer == "momentum" and win.document.setup.hyperparameters["lr"] == 0.02

@@ -197,9 +197,11 @@ def test_an_optimizer_that_raises_stops_training_with_a_message(qtbot, make_wind
     window.training.form.refresh(host.registry)
     window.training.form.set_dataset("xor")
     window.training.form.optimizer.setCurrentText("exploding")
+    window.training.step_batch()  # in the worker thread, as Play
+    qtbot.waitUntil(lambda: window.training.history.n_steps == 1 and not window.training.is_training)
     window.training.step_batch()
-    window.training.step_batch()
-    assert "optimizer exploded" in (window.training.last_error or "")
+    qtbot.waitUntil(lambda: window.training.last_error is not None)
+    assert "optimizer exploded" in window.training.last_error
     assert window.isVisible() and window.document.trace is not None
 
 

@@ -10,6 +10,7 @@ import pytest
 from core.engine.network import Network
 from core.engine.passes import run_trace
 from core.training.data import Dataset, DatasetError, make_dataset
+from core.training.gate import Gate
 from core.training.trainer import (
     EpochReport,
     StepReport,
@@ -65,12 +66,10 @@ def test_iter_steps_yields_steps_then_an_epoch_report(registry):
     data = make_dataset(registry, "xor", n_samples=25, seed=0)
     network = Network([2, 3, 2], ["tanh"], seed=0)
     trainer = Trainer(network, data, registry, TrainConfig(batch_size=10, epochs=2))
-    finished = []
-    trainer.finished.connect(finished.append)
     kinds = [type(r).__name__ for r in trainer.iter_steps()]
     # 25 samples in batches of 10: 3 steps, then the epoch
     assert kinds == ["StepReport"] * 3 + ["EpochReport"] + ["StepReport"] * 3 + ["EpochReport"]
-    assert finished == ["completed"]
+    assert not trainer.stopped
 
 
 def test_one_sgd_step_equals_the_trace_update(registry):
@@ -110,69 +109,90 @@ def test_grad_norms_in_history_match_run_trace_on_each_batch(registry):
         assert report.step == step + 1
 
 
-# -- control from another thread ------------------------------------------------
-def test_pause_resume_stop_from_another_thread(registry):
+# -- control from another thread: the gate -------------------------------------------
+def gated_run(registry, epochs: int = 10_000):
+    """A trainer behind a gate, run in a thread; returns (trainer, gate, step numbers, thread, errors)."""
     data = make_dataset(registry, "xor", n_samples=200, seed=0)
-    network = Network([2, 6, 2], ["tanh"], seed=0)
-    trainer = Trainer(network, data, registry, TrainConfig(batch_size=1, epochs=10_000))
+    gate = Gate()
+    trainer = Trainer(Network([2, 6, 2], ["tanh"], seed=0), data, registry,
+                      TrainConfig(batch_size=1, epochs=epochs), gate=gate)
     steps: list[int] = []
-    finished: list[str] = []
     errors: list[BaseException] = []
-    trainer.step_done.connect(lambda r: steps.append(r.step))
-    trainer.finished.connect(finished.append)
 
     def work():
         try:
-            trainer.run()
+            for report in trainer.iter_steps():
+                if isinstance(report, StepReport):
+                    steps.append(report.step)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
+    return trainer, gate, steps, worker, errors
+
+
+def test_the_gate_pauses_resumes_and_stops_training_from_another_thread(registry):
+    trainer, gate, steps, worker, errors = gated_run(registry)
     try:
+        time.sleep(0.1)
+        assert steps == [] and worker.is_alive()  # a new gate is paused
+        gate.run()
         assert wait_until(lambda: len(steps) >= 5)
-        trainer.pause()
+        gate.pause()
         paused_at = len(steps)
         time.sleep(0.3)
         settled = len(steps)
         assert settled <= paused_at + 1  # only a step in progress when pausing may finish
         time.sleep(0.2)
         assert len(steps) == settled, "training went on while paused"
-        assert worker.is_alive()
-        paused_at = settled
-
-        trainer.resume()
-        assert wait_until(lambda: len(steps) >= paused_at + 5)
-        trainer.stop()
+        gate.run()
+        assert wait_until(lambda: len(steps) >= settled + 5)
+        gate.stop()
         stopped_at = len(steps)
         worker.join(timeout=5)
         assert not worker.is_alive(), "stop did not end the loop"
         assert len(steps) <= stopped_at + 1  # at most the step that was running
     finally:
-        trainer.stop()
+        gate.stop()
+        worker.join(timeout=5)
+    assert errors == [] and trainer.stopped and trainer.epoch < 10_000
+    assert np.array_equal(trainer.network.W(1), trainer.weights[0])  # the network has the last step's weights
+
+
+def test_a_step_budget_and_a_pace(registry):
+    trainer, gate, steps, worker, errors = gated_run(registry)
+    try:
+        gate.run(steps=3)
+        assert wait_until(lambda: len(steps) == 3)
+        time.sleep(0.2)
+        assert len(steps) == 3 and gate.paused  # the budget spent, the gate paused itself
+        gate.set_rate(20)  # steps per second
+        gate.run()
+        time.sleep(0.5)
+        assert 3 + 6 <= len(steps) <= 3 + 14  # about ten steps in half a second
+        gate.hold()
+        held = len(steps)
+        time.sleep(0.2)
+        assert len(steps) <= held + 1
+        gate.release()
+        assert wait_until(lambda: len(steps) >= held + 3)
+    finally:
+        gate.stop()
         worker.join(timeout=5)
     assert errors == []
-    assert finished == ["stopped"]
-    assert trainer.stopped
-    assert trainer.epoch < 10_000
-    # the network holds the parameters of the last step
-    assert np.array_equal(network.W(1), trainer.weights[0])
 
 
 def test_stop_while_paused_ends_promptly(registry):
-    data = make_dataset(registry, "xor", n_samples=50, seed=0)
-    trainer = Trainer(Network([2, 3, 2], ["tanh"]), data, registry, TrainConfig(batch_size=1, epochs=1000))
-    trainer.pause()
-    worker = threading.Thread(target=trainer.run, daemon=True)
-    worker.start()
+    trainer, gate, steps, worker, errors = gated_run(registry, epochs=1000)
     time.sleep(0.1)
     assert worker.is_alive() and trainer.step_count == 0
     started = time.monotonic()
-    trainer.stop()
+    gate.stop()
     worker.join(timeout=5)
     assert not worker.is_alive()
     assert time.monotonic() - started < 3.0
-    assert trainer.step_count == 0
+    assert trainer.step_count == 0 and errors == []
 
 
 # -- divergence -------------------------------------------------------------------
@@ -185,10 +205,8 @@ def regression_data(n: int = 20, seed: int = 0) -> Dataset:
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_huge_learning_rate_diverges_with_a_named_layer(registry):
     network = Network([2, 4, 1], ["tanh"], "squared_error", seed=0)
-    diverged: list[str] = []
     trainer = Trainer(network, regression_data(), registry,
                       TrainConfig("sgd", {"lr": 1e10}, batch_size=5, epochs=50))
-    trainer.diverged.connect(diverged.append)
     with pytest.raises(TrainingDiverged) as info:
         trainer.run()
     exc = info.value
@@ -197,7 +215,6 @@ def test_huge_learning_rate_diverges_with_a_named_layer(registry):
     assert f"layer {exc.layer}" in message
     assert exc.quantity in message
     assert "NaN or infinite" in message
-    assert diverged == [message]
     assert trainer.step_count < 50 * 4
     # the network was not overwritten with non-finite numbers
     assert all(np.all(np.isfinite(p)) for p in network.parameters())
