@@ -127,6 +127,8 @@ def main() -> None:
     app.processEvents()
 
     window.training.form.set_dataset("spiral")
+    pace = window.training.controls.pace
+    pace.setValue(pace.maximum())  # as fast as possible (the slider's last stop)
     trainer, steps = headless_steps(host)
     headless, with_gui, lateness = [], [], []
     for r in range(args.rounds):  # paired rounds, the order alternating

@@ -249,8 +249,7 @@ class MainWindow(QMainWindow):
             from core.io.resources import example_files
 
             spiral = next((p for p in example_files() if p.stem == "spiral-classifier"), None)
-            if spiral is not None and self.files.open_example(spiral):
-                self.training.form.set_dataset("spiral")
+            if spiral is not None and self.files.open_example(spiral):  # with its setup: spiral data
                 self.layouts.switch("train")
         elif key == "open":
             self.files.open()

@@ -1,7 +1,8 @@
 """Each neuron's map over the input plane, drawn inside its circle (TensorFlow Playground's nodes).
 
 A :class:`NeuronMapItem` is a child of a :class:`~desktop_app.canvas.items.NeuronItem`
-covering its inside (the neuron's outline and selection ring stay visible). The scene
+covering its inside (the neuron's outline and selection ring stay visible) with an image
+that is already a disc (transparent outside), so painting it is one image draw. The scene
 keeps drawing; :class:`NeuronMaps` only adds, updates and removes these children from
 the images the training side computes. Hovering a map announces the neuron, so the
 boundary pane can show it large.
@@ -11,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QObject, QRectF, Signal
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .items import CACHED, NeuronItem
@@ -21,12 +22,13 @@ from .layout import NEURON_RADIUS
 INSET = 1.0  # px inside the neuron's outline
 
 
-def rgb_image(rgb: np.ndarray) -> QImage:
-    """A QImage of an (n, n, 3) uint8 array whose row 0 is the bottom of the plane (y grows up)."""
-    data = np.ascontiguousarray(rgb[::-1])
+def rgba_image(rgba: np.ndarray) -> QImage:
+    """A QImage of an (n, n, 4) uint8 RGBA array whose row 0 is the bottom of the plane (y grows up)."""
+    data = np.ascontiguousarray(rgba[::-1])
     height, width = data.shape[:2]
-    image = QImage(data.data, width, height, 3 * width, QImage.Format.Format_RGB888)
-    return image.copy()  # owns its pixels (data is freed when this function returns)
+    image = QImage(data.data, width, height, 4 * width, QImage.Format.Format_RGBA8888)
+    # owns its pixels (data is freed when this function returns), in the format painted fastest
+    return image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
 
 
 class NeuronMapItem(QGraphicsItem):
@@ -53,19 +55,9 @@ class NeuronMapItem(QGraphicsItem):
         self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        if self.image is None:
-            return
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
-        path = QPainterPath()
-        r = NEURON_RADIUS - INSET
-        path.addEllipse(QPointF(0, 0), r, r)
-        painter.setClipPath(path)
-        painter.drawImage(self.boundingRect(), self.image)
-        painter.setClipping(False)
-        pen = QPen(QColor(255, 255, 255, 160), 1.0)
-        pen.setCosmetic(True)
-        painter.setPen(pen)  # a faint inner rim keeps the circle a circle on dark maps
-        painter.drawEllipse(QPointF(0, 0), r - 0.5, r - 0.5)
+        if self.image is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(self.boundingRect(), self.image)
 
     def hoverEnterEvent(self, event) -> None:
         self._on_hover(self.key)
@@ -105,7 +97,7 @@ class NeuronMaps(QObject):
         return found
 
     def show(self, images: dict[tuple[int, int], np.ndarray]) -> None:
-        """Put these RGB maps (by (k, i)) on their neurons; neurons without one get none."""
+        """Put these RGBA maps (by (k, i); discs) on their neurons; neurons without one get none."""
         if self.suspended:
             return
         items = self.items()
@@ -119,7 +111,7 @@ class NeuronMaps(QObject):
             item = items.get(key)
             if item is None:
                 item = NeuronMapItem(neuron, self.hovered.emit)
-            item.set_image(rgb_image(rgb))
+            item.set_image(rgba_image(rgb))
 
     def clear(self) -> None:
         for item in self.items().values():

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.training.data import Dataset
 
-from .map_colours import boundary_image, class_colour, output_image, signed_image
-from .maps import GRID, MapResult
+from .map_colours import class_colour, neuron_image, palette
+from .maps import MapResult
 
 MARGIN = 0.08  # of the data's range, around it
 
@@ -107,7 +107,8 @@ class BoundaryPlot(pg.PlotWidget):
                 scatter.setData([])
                 continue
             if data.n_inputs == 2:
-                brushes = ([pg.mkBrush(*class_colour(int(c))) for c in data.y]
+                table = palette()
+                brushes = ([pg.mkBrush(*class_colour(int(c), table)) for c in data.y]
                            if data.task == "classification" else pg.mkBrush("#555"))
                 scatter.setData(pos=data.X, brush=brushes)
             else:
@@ -119,13 +120,12 @@ class BoundaryPlot(pg.PlotWidget):
             self.show_test = show_test
             self._draw_points()
         if discretize is not None:
-            self.discretize = discretize
+            self.discretize = discretize  # the output's colours come afresh from the worker
         self._paint()
 
     def restyle(self) -> None:
-        """Draw again in the current colour scheme."""
+        """Draw the points again in the current colour scheme (the maps follow from the worker)."""
         self._draw_points()
-        self._paint()
 
     def set_focus(self, focus: tuple[int, int] | None) -> None:
         """Show neuron (k, i)'s map large (None: the network's output)."""
@@ -160,22 +160,18 @@ class BoundaryPlot(pg.PlotWidget):
             return
         focus = self.focus if self.focus in result.maps else None
         if focus is None:
-            if data.task == "classification":
-                rgb = boundary_image(result.yhat, data.n_classes or result.yhat.shape[1], self.discretize)
-            else:
-                rgb = signed_image(result.yhat[:, 0], float(np.nanmax(np.abs(result.yhat))) or 1.0, self.discretize)
-            rgb = rgb.reshape(GRID, GRID, 3)
+            rgb = result.boundary
             title = "Decision boundary" if data.task == "classification" else "Output ŷ"
         else:
             k, i = focus
-            values = result.maps[focus]
+            rgb = neuron_image(result.maps[focus], k, i, self.n_layers, result.yhat.shape[1], self.probabilities,
+                               result.scales.get(k, 1.0), palette(), self.discretize)
             if k == self.n_layers:
-                rgb = output_image(values, i, result.yhat.shape[1], self.probabilities, self.discretize)
                 title = f"Output unit {i + 1}: ŷ_{i + 1}"
             else:
-                scale = max(1.0, float(np.nanmax(np.abs(values))))
-                rgb = signed_image(values, scale, self.discretize)
-                title = f"x_{i + 1}" if k == 0 else f"Layer {k}, unit {i + 1}: h_{k},{i + 1}"
+                title = f"Input x_{i + 1}" if k == 0 else f"Layer {k}, unit {i + 1}: h_{k},{i + 1}"
+        if rgb is None:
+            return
         self.getPlotItem().setTitle(title, size="10pt")
         x0, x1, y0, y1 = self.extent
         self.image.setImage(rgb, autoLevels=False, levels=(0, 255))

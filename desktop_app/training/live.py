@@ -37,6 +37,8 @@ class LiveView(QObject):
     weights_edited()
         The network no longer holds what training gave it (a weight typed in, undo, Reset):
         the run must start again from the network's weights.
+    drawing()
+        The tick draws now (the worker is held): others may draw what waited for it.
     progressed()
         New reports were absorbed into the history.
     """
@@ -45,6 +47,7 @@ class LiveView(QObject):
     halted = Signal(object)
     weights_edited = Signal()
     progressed = Signal()
+    drawing = Signal()
 
     def __init__(self, history: TrainingHistory, plots: TrainingPlots, window: QWidget,
                  parent: QObject | None = None) -> None:
@@ -80,6 +83,7 @@ class LiveView(QObject):
         session.hold()  # the worker waits while the GUI thread redraws and paints
         try:
             halts = self._redraw(session, final)
+            self.drawing.emit()
             if self._paint_now is None:
                 self._paint_now = PaintNow(self.window)
             self._paint_now()

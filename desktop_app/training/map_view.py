@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
 from core.engine.passes import Kernel
@@ -21,8 +20,8 @@ from ..app_state import AppState
 from ..canvas.layout import visible_units
 from ..canvas.neuron_maps import NeuronMaps
 from .boundary import BoundaryPane
-from .map_colours import output_image, signed_image
-from .maps import MapJob, MapResult, MapWorker, thumbnail
+from .map_colours import palette
+from .maps import MapJob, MapResult, MapStyle, MapWorker
 
 STUCK_CHECK_MS = 1000
 
@@ -54,12 +53,14 @@ class MapView(QObject):
         self._stuck_timer = QTimer(self, interval=STUCK_CHECK_MS)
         self._stuck_timer.timeout.connect(self._check_stuck)
         self._stuck_timer.start()
-        pane.discretize.toggled.connect(lambda *_: self._repaint_canvas())
+        pane.discretize.toggled.connect(self._restyle)
         colours.notifier().changed.connect(self._restyle)  # another colour scheme
         self._result: MapResult | None = None
+        self._waiting: MapResult | None = None
+        self._deferring = False
         if canvas_maps is not None:
             canvas_maps.hovered.connect(self._on_hover)
-            canvas_maps.resumed.connect(self._repaint_canvas)
+            canvas_maps.resumed.connect(self.request)
         state.document_changed.connect(self._follow)
         state.host_changed.connect(lambda host: self.invalidate())
         self._follow(state.document)
@@ -102,54 +103,52 @@ class MapView(QObject):
             self.plot.show_problem(f"The network cannot compute:\n{exc}")
             return
         sizes = self.network.sizes
-        visible = {k: visible_units(n)[0] for k, n in enumerate(sizes)} if len(self.plot.extent) == 4 else {}
+        wanted = self.canvas_maps is not None and len(self.plot.extent) == 4
+        visible = {k: visible_units(n)[0] for k, n in enumerate(sizes)} if wanted else {}
+        style = MapStyle(palette(), self._probabilities(), self.dataset.n_classes, self.pane.discretize.isChecked())
         self.worker.request(MapJob(self._kernel, [W.copy() for W in self.network.weights],
-                                   [b.copy() for b in self.network.biases], self.plot.extent, visible))
+                                   [b.copy() for b in self.network.biases], self.plot.extent, visible, style))
 
     # -- results ------------------------------------------------------------------------
+    def defer(self, on: bool) -> None:
+        """Hold finished maps back until ``flush`` (training draws them in its own tick), or not."""
+        self._deferring = on
+        if not on:
+            self.flush()
+
+    def flush(self) -> None:
+        """Show a finished result that waited (called while the training worker is held)."""
+        result, self._waiting = self._waiting, None
+        if result is not None:
+            self._show(result)
+
     def _on_ready(self) -> None:
         result = self.worker.take()
         if result is None:
             return
+        if self._deferring and result.error is None:
+            self._waiting = result
+        else:
+            self._show(result)
+
+    def _show(self, result: MapResult) -> None:
         if result.error is not None:
             self.plot.show_problem(f"The network cannot compute the plane:\n{result.error}")
             if self.canvas_maps is not None:
                 self.canvas_maps.clear()
             return
-        self.plot.show_result(result, self.network.depth, self._probabilities())
         self._result = result
-        self._repaint_canvas()
+        self.plot.show_result(result, self.network.depth, self._probabilities())
+        if self.canvas_maps is not None and result.extent == self.plot.extent:
+            self.canvas_maps.show(result.images)
 
-    def _restyle(self, scheme) -> None:
+    def _restyle(self, *args) -> None:
+        """Another colour scheme, or Discretize toggled: colour the maps afresh."""
         self.plot.restyle()
-        self._repaint_canvas()
+        self.request()
 
     def _probabilities(self) -> bool:
         return self.dataset is not None and self.dataset.task == "classification"
-
-    def _repaint_canvas(self) -> None:
-        result = self._result
-        if self.canvas_maps is None or result is None or not result.maps:
-            return
-        if result.extent != self.plot.extent:
-            return
-        self.canvas_maps.show(self.images(result))
-
-    def images(self, result: MapResult) -> dict[tuple[int, int], np.ndarray]:
-        """Small RGB maps of the visible neurons, coloured like the boundary."""
-        discretize = self.pane.discretize.isChecked()
-        L = self.network.depth
-        scales: dict[int, float] = {}
-        for (k, _), values in result.maps.items():
-            scales[k] = max(scales.get(k, 1.0), float(np.nanmax(np.abs(values))))
-        images = {}
-        for (k, i), values in result.maps.items():
-            small = thumbnail(values)
-            if k == L and result.yhat is not None:
-                images[(k, i)] = output_image(small, i, result.yhat.shape[1], self._probabilities(), discretize)
-            else:
-                images[(k, i)] = signed_image(small, scales[k], discretize)
-        return images
 
     def _check_stuck(self) -> None:
         if self.worker.stuck:

@@ -6,8 +6,9 @@ grid of the input plane; the output neurons' maps are the decision boundary. A
 one job at a time, the newest request replacing any waiting one, and no sooner than
 ``max(MIN_INTERVAL, 2 × the last job's time)`` after the previous job: the worker never
 takes more than about a third of the machine, however wide the network. The GUI thread
-only turns finished arrays into images. A plugin whose g hangs stalls this thread alone
-(the window shows that the maps stopped), never the window.
+colours them too (:mod:`map_colours`), so the GUI thread only wraps finished pixels into
+images. A plugin whose g hangs stalls this thread alone (the window shows that the maps
+stopped), never the window.
 
 One engine forward pass (``core.engine.passes.Pass``) gives every h_k and ŷ of the grid
 (in float32, in chunks): the maps show the numbers the engine computes.
@@ -24,12 +25,24 @@ from PySide6.QtCore import QObject, Signal
 from core.engine.buffers import FlatParameters
 from core.engine.passes import Kernel, Pass
 
+from .map_colours import boundary_image, in_a_circle, neuron_image, signed_image
+
 GRID = 100  # samples per side of the grid: the boundary at 100 × 100
 FIT_POINTS = 400  # one input: points along the fitted curve
 THUMB = 25  # per side of the small maps on the canvas (4 × 4 blocks of the grid averaged)
 CHUNK = 2500  # grid points per forward pass
-MIN_INTERVAL = 0.12  # seconds between two jobs at least
+MIN_INTERVAL = 0.2  # seconds between two jobs at least: maps at 5 per second at most
 HANG_AFTER = 5.0  # seconds: a job this old means a plugin does not answer
+
+
+@dataclass
+class MapStyle:
+    """How to colour a job's maps (decided in the GUI thread when the job is asked for)."""
+
+    palette: np.ndarray  # class colours (map_colours.palette())
+    classification: bool = True
+    n_classes: int | None = None
+    discretize: bool = False
 
 
 @dataclass
@@ -42,6 +55,7 @@ class MapJob:
     biases: list[np.ndarray]
     extent: tuple[float, ...]
     visible: dict[int, list[int]]  # layer k -> the units drawn on the canvas
+    style: MapStyle
     serial: int = 0
 
 
@@ -53,6 +67,9 @@ class MapResult:
     extent: tuple[float, ...]
     maps: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # (k, i) -> h_k[i] on the grid
     yhat: np.ndarray | None = None  # (GRID*GRID, n_L): ŷ on the grid
+    boundary: np.ndarray | None = None  # GRID × GRID × 3 uint8: the output coloured (decision boundary)
+    images: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # (k, i) -> THUMB² RGBA, a disc
+    scales: dict[int, float] = field(default_factory=dict)  # layer k -> the |h| of full colour
     seconds: float = 0.0
     error: str | None = None
 
@@ -88,8 +105,27 @@ def compute(job: MapJob) -> MapResult:
             for (k, i), values in maps.items():
                 values[rows] = yhat[rows, i] if k == L else h[k][i]
     result = MapResult(job.serial, job.extent, {key: v.reshape(GRID, GRID) for key, v in maps.items()}, yhat)
+    if len(job.extent) == 4:
+        paint(result, job.style, L)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def paint(result: MapResult, style: MapStyle, n_layers: int) -> None:
+    """Colour ``result``: the boundary image and a small disc per visible neuron."""
+    yhat = result.yhat
+    assert yhat is not None
+    if style.classification:
+        rgb = boundary_image(yhat, style.n_classes or yhat.shape[1], style.palette, style.discretize)
+    else:
+        rgb = signed_image(yhat[:, 0], float(np.nanmax(np.abs(yhat))) or 1.0, style.palette, style.discretize)
+    result.boundary = rgb.reshape(GRID, GRID, 3)
+    for (k, _), values in result.maps.items():  # h of full colour: ±1 (tanh's range), or the layer's largest
+        result.scales[k] = max(result.scales.get(k, 1.0), float(np.nanmax(np.abs(values))))
+    for (k, i), values in result.maps.items():
+        small = neuron_image(thumbnail(values), k, i, n_layers, yhat.shape[1], style.classification,
+                             result.scales[k], style.palette, style.discretize)
+        result.images[(k, i)] = in_a_circle(small)
 
 
 def thumbnail(values: np.ndarray) -> np.ndarray:

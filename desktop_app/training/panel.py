@@ -100,6 +100,7 @@ class TrainingPanel(QWidget):
         self.live.halted.connect(self._on_halt)
         self.live.weights_edited.connect(self._on_weights_edited)
         self.live.progressed.connect(self._show_progress)
+        self.live.drawing.connect(self.maps.flush)  # maps computed meanwhile are drawn in the tick
         self.state.document_changed.connect(self._follow)
         self.state.host_changed.connect(self._on_host)
         self._follow(self.document, first=True)
@@ -159,6 +160,7 @@ class TrainingPanel(QWidget):
         session.stop_when = self.setup.stop
         session.run(steps=steps, until_epoch=until_epoch)
         self.live.start(paced=self.setup.pace is not None or steps is not None)
+        self.maps.defer(True)
         self._update_buttons()
         return True
 
@@ -425,4 +427,7 @@ class TrainingPanel(QWidget):
         plain_text.set_plain(self.status, text[:1].upper() + text[1:])
 
     def _update_buttons(self) -> None:
-        self.controls.show_state(training=self.is_training, has_session=self.session is not None)
+        training = self.is_training
+        self.controls.show_state(training=training, has_session=self.session is not None)
+        if not training:
+            self.maps.defer(False)  # nothing to wait for: maps are drawn as they come

@@ -166,9 +166,11 @@ def test_show_test_data_and_discretize_output(qtbot, window):
     pane.show_test.setChecked(True)
     assert len(pane.plot.test_points.data) == len(panel.data[2]) == 40
     shaded = pane.plot.image.image.copy()
-    pane.discretize.setChecked(True)
-    discrete = pane.plot.image.image
-    assert len(np.unique(discrete.reshape(-1, 3), axis=0)) == 2  # two classes, two colours
+    pane.discretize.setChecked(True)  # coloured afresh in the maps' thread
+
+    def colours_shown() -> int:
+        return len(np.unique(pane.plot.image.image.reshape(-1, 3), axis=0))
+    qtbot.waitUntil(lambda: colours_shown() == 2, timeout=5000)  # two classes, two colours
     assert len(np.unique(shaded.reshape(-1, 3), axis=0)) > 10  # shades of confidence before
 
 
