@@ -184,10 +184,13 @@ class BoundaryPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = BoundaryPlot()
-        self.show_test = QCheckBox("Show test data")
-        self.discretize = QCheckBox("Discretize output")
-        self.show_test.setToolTip("Draw the held-out test points too (ringed in black)")
-        self.discretize.setToolTip("Each point of the plane in the full colour of its class (or sign)")
+        self.show_test = QCheckBox("Test data")
+        self.discretize = QCheckBox("Discretize")
+        self.show_test.setToolTip("Show test data: draw the held-out test points too (ringed in black)")
+        self.discretize.setToolTip("Discretize output: each point of the plane in the full colour of its class "
+                                   "(or sign)")
+        self.show_test.setAccessibleName("Show test data")
+        self.discretize.setAccessibleName("Discretize output")
         options = QHBoxLayout()
         options.setContentsMargins(4, 0, 4, 0)
         options.addWidget(self.show_test)

@@ -104,14 +104,16 @@ class TrainingControls(QWidget):
         self.play_button = QPushButton(icon(SP.SP_MediaPlay), "Play")
         self.step_button = QPushButton(icon(SP.SP_MediaSkipForward), "Step batch")
         self.epoch_button = QPushButton(icon(SP.SP_MediaSeekForward), "Step epoch")
-        self.reset_button = QPushButton(icon(SP.SP_BrowserReload), "Reset")
-        self.stop_button = QPushButton(icon(SP.SP_MediaStop), "Stop")
+        self.reset_button = QPushButton(icon(SP.SP_BrowserReload), "")
+        self.stop_button = QPushButton(icon(SP.SP_MediaStop), "")
+        for button, name in ((self.reset_button, "Reset"), (self.stop_button, "Stop")):
+            button.setAccessibleName(name)  # icons only: the row fits a small screen
         self.keep_button = QPushButton("Keep this run")
         self.play_button.setToolTip("Train at the pace below (Pause keeps the optimizer's state)")
         self.step_button.setToolTip("One optimizer step on one mini-batch")
         self.epoch_button.setToolTip("Train until the end of the current epoch")
-        self.reset_button.setToolTip("Draw fresh weights from the init seed (undoable); the plots start over")
-        self.stop_button.setToolTip("Stop training now")
+        self.reset_button.setToolTip("Reset: draw fresh weights from the init seed (undoable); the plots start over")
+        self.stop_button.setToolTip("Stop training now (the next Play starts a fresh optimizer)")
         self.keep_button.setToolTip("Freeze the current curves as ghost lines in the plots, to compare "
                                     "with the next run (another activation, optimizer, depth …)")
         # the play button keeps one width for "Play" and "Pause": nothing moves under the pointer
