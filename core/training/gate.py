@@ -15,19 +15,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 
 class Gate:
-    """Pause, hold, pace and stop for a Trainer running in another thread.
+    """Pause, hold, pace and stop for a Trainer running in another thread."""
 
-    Parameters
-    ----------
-    on_pause : callable, optional
-        Called (in the training thread) when a step budget runs out and the gate pauses itself.
-    """
-
-    def __init__(self, on_pause: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self._condition = threading.Condition()
         self._paused = True
         self._held = False
@@ -35,7 +28,7 @@ class Gate:
         self._interval = 0.0  # seconds between steps (0: as fast as possible)
         self._next = 0.0  # perf_counter() time the next step may start
         self._budget: int | None = None  # steps left before pausing (None: no limit)
-        self._on_pause = on_pause
+        self.resting = True  # the training thread is not inside a step (it waits here, or has not come)
         self.open = False  # no reason to wait: the training thread's fast path reads only this
 
     # -- the training thread --------------------------------------------------------
@@ -46,13 +39,16 @@ class Gate:
         with self._condition:
             while True:
                 if self._stopped:
+                    self._rest(True)
                     return False
                 if self._paused or self._held:
+                    self._rest(True)
                     self._condition.wait()
                     continue
                 if self._interval:
                     now = time.perf_counter()
                     if now < self._next:
+                        self._rest(True)
                         self._condition.wait(self._next - now)
                         continue
                     # the next step one interval on; after a long hold, no burst to catch up
@@ -63,9 +59,14 @@ class Gate:
                         self._budget = None
                         self._paused = True  # this step runs; the one after waits
                         self._update()
-                        if self._on_pause is not None:
-                            self._on_pause()
+                self._rest(False)
                 return True
+
+    def _rest(self, resting: bool) -> None:
+        """The training thread waits here (or leaves to take a step); the condition is held."""
+        if resting != self.resting:
+            self.resting = resting
+            self._condition.notify_all()
 
     # -- any thread --------------------------------------------------------------------
     def run(self, steps: int | None = None) -> None:
@@ -105,6 +106,11 @@ class Gate:
             self._interval = 0.0 if not steps_per_second else 1.0 / steps_per_second
             self._next = min(self._next, time.perf_counter() + self._interval)
             self._update()
+
+    def wait_until_resting(self, timeout: float) -> bool:
+        """Wait at most ``timeout`` seconds for the training thread to be out of its step."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self.resting, timeout)
 
     @property
     def paused(self) -> bool:

@@ -59,6 +59,7 @@ class LiveView(QObject):
         self.timer.timeout.connect(self.tick)
         self._ticks = 0
         self._paced = False
+        self.patience = 5.0  # seconds a step may take in plugin code (the panel sets the host's limit)
         self._paint_now: PaintNow | None = None
 
     def follow(self, session: TrainingSession | None, network: Network) -> None:
@@ -80,6 +81,11 @@ class LiveView(QObject):
         if session is None:
             self.timer.stop()
             return
+        stuck = session.watch(self.patience)  # a step that never ends: plugin code that hangs
+        if stuck:
+            self.timer.stop()
+            self.halted.emit(Halt("failed", stuck))
+            return
         session.hold()  # the worker waits while the GUI thread redraws and paints
         try:
             halts = self._redraw(session, final)
@@ -89,8 +95,8 @@ class LiveView(QObject):
             self._paint_now()
         finally:
             session.release()
-        if not session.running and not session.pending:
-            self.timer.stop()
+        if not session.running and not session.pending and session.gate.resting:
+            self.timer.stop()  # (a step still in progress is watched until it ends)
         for halt in halts:
             self.halted.emit(halt)
 

@@ -12,6 +12,7 @@ import time
 from PySide6.QtCore import QObject, QTimer
 
 from core.engine.passes import Kernel
+from core.plugin_host import guard
 from core.plugin_host.validation import PLUGIN_ERRORS
 from core.training.data import Dataset
 
@@ -151,8 +152,17 @@ class MapView(QObject):
         return self.dataset is not None and self.dataset.task == "classification"
 
     def _check_stuck(self) -> None:
-        if self.worker.stuck:
-            self.plot.show_problem("The network's plugins do not answer:\nthe maps stopped")
+        """A job that never ends is stuck in plugin code: flag the plugin, ask the thread to stop."""
+        if not self.worker.stuck or self._kernel is None:
+            return
+        thread = self.worker.thread
+        culprit = guard.stuck_in(thread.ident, [*self._kernel.hidden, self._kernel.loss]) if thread.ident else None
+        if culprit is not None and culprit[0].problem is None:
+            self.state.host.flag(culprit[0], "it hangs: it did not return while drawing the maps")
+            guard.give_up_on(thread.ident, alive=lambda: self.worker.busy)
+        self._kernel = None
+        what = guard.describe(culprit) if culprit is not None else "the network's plugins"
+        self.plot.show_problem(f"The maps stopped:\n{what} does not answer")
 
     # -- focus: the neuron shown large ----------------------------------------------------
     def select(self, selection) -> None:

@@ -169,6 +169,14 @@ class MapWorker(QObject):
         return result
 
     @property
+    def thread(self) -> threading.Thread:
+        return self._thread
+
+    @property
+    def busy(self) -> bool:
+        return self._busy_since is not None
+
+    @property
     def stuck(self) -> bool:
         """A job has run for longer than HANG_AFTER seconds (a plugin that does not answer)."""
         since = self._busy_since

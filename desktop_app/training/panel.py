@@ -167,6 +167,10 @@ class TrainingPanel(QWidget):
     def pause(self) -> None:
         if self.session is not None:
             self.session.pause()
+            stuck = self.session.settle()  # a step that does not end is stuck in plugin code: say so
+            if stuck:
+                self._on_failure(stuck)
+                return
         self.live.tick(final=True)
         self._commit()
         self._update_buttons()
@@ -176,6 +180,10 @@ class TrainingPanel(QWidget):
         if self.session is None:
             return
         self.session.stop()
+        stuck = self.session.settle()
+        if stuck:
+            self._on_failure(stuck)
+            return
         self.live.tick(final=True)
         self.live.stop()
         self._commit()
@@ -246,12 +254,13 @@ class TrainingPanel(QWidget):
             _, train, test = self.data
             session = TrainingSession(self.network, train, self.state.registry, self.setup.config(),
                                       test if len(test) else None, stop=self.setup.stop,
-                                      epochs_before=self.history.last_epoch)
+                                      epochs_before=self.history.last_epoch, host=self.state.host)
         except PLUGIN_ERRORS as exc:  # bad data or settings, or a plugin that raises: say so
             self._show_error_text(str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}")
             return None
         self.session = session
         self.live.follow(session, self.network)
+        self.live.patience = self.state.host.call_limit  # how long a step may stay in plugin code
         self.undo.begin(self.network)
         self.history.new_session(math.ceil(len(train) / self.setup.batch_size))
         self.last_error = None
@@ -372,7 +381,10 @@ class TrainingPanel(QWidget):
     # -- what the session reports ------------------------------------------------------------
     def _on_halt(self, halt: Halt) -> None:
         if halt.reason in ("diverged", "failed"):
-            self._on_failure(halt.message or "training stopped")
+            message = halt.message or "training stopped"
+            if halt.error is not None and self.session is not None:  # name the plugin (flag one that lies)
+                message = f"training stopped: {self.state.host.explain_failure(halt.error, self.session.suspects)}"
+            self._on_failure(message)
             return
         self._commit()
         if halt.reason == "stopped" and self.session is not None and self.session.finished:

@@ -16,12 +16,15 @@ batch shows on the plots and the canvas; as fast as possible, the trainer report
 every LIVE_REPORT_SECONDS and at the end of each epoch (the plots get plenty of points,
 and a small network's step does not pay for its loss twice).
 
-The thread is a daemon: Stop and Quit never wait for it, so a plugin that hangs inside a
-step can stall its own run but never the window.
+The thread is a daemon: Stop and Quit never wait for it. A step stuck in plugin code is
+given up on (``abandon``: the plugin is flagged and named, and the thread is asked to
+stop), found either when Pause or Stop does not see the thread leave its step within
+PATIENCE_S, or by the redraw timer's ``watch`` after the host's time limit.
 """
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 
@@ -29,6 +32,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractEventDispatcher, QThread
 
 from core.engine.network import Network
+from core.plugin_host import guard
 from core.plugin_host.registry import Registry
 from core.training.data import Dataset
 from core.training.gate import Gate
@@ -45,6 +49,7 @@ from core.training.trainer import (
 from .pacing import TrainingPace
 
 FOREVER = 10**9
+PATIENCE_S = 0.5  # how long Pause and Stop wait for the step in progress before looking into it
 
 
 @dataclass
@@ -53,12 +58,14 @@ class Halt:
 
     ``reason``: "paused" (a step budget spent, an epoch done, a stop condition met: then
     ``message`` says which), "stopped" (Stop), "diverged" (NaN or inf: ``message`` names
-    the layer, ``layer`` is its number) or "failed" (a plugin raised: ``message``).
+    the layer, ``layer`` is its number) or "failed" (plugin code raised ``error``, or hung:
+    ``message``).
     """
 
     reason: str
     message: str | None = None
     layer: int | None = None
+    error: BaseException | None = None
 
 
 Report = StepReport | EpochReport | Halt
@@ -75,10 +82,15 @@ class TrainingSession:
         Conditions that pause training after an epoch.
     epochs_before : int
         Epochs trained in earlier sessions (the stop condition's epoch limit counts them).
+    host : PluginHost, optional
+        Names and flags the plugin behind a failure or a hang.
     """
 
     def __init__(self, network: Network, train: Dataset, registry: Registry, config: TrainConfig,
-                 test: Dataset | None = None, *, stop: StopWhen | None = None, epochs_before: int = 0) -> None:
+                 test: Dataset | None = None, *, stop: StopWhen | None = None, epochs_before: int = 0,
+                 host=None) -> None:
+        self.host = host
+        self.suspects = host.in_use(network.activations, network.loss, config.optimizer) if host else []
         self.gate = Gate()
         self.trainer = Trainer(network, train, registry, config, test, sync_network=False, step_history=0,
                                report_every=None, report_seconds=LIVE_REPORT_SECONDS, gate=self.gate)
@@ -92,6 +104,8 @@ class TrainingSession:
         self._dispatcher = None
         self._gc = TrainingPace()
         self.shown = self.trainer.snapshot()  # the weights last handed to the window
+        self._progress = (0, time.perf_counter())  # (step count, when it last changed): for ``watch``
+        self.abandoned = False
 
     # -- control (GUI thread) -----------------------------------------------------------
     @property
@@ -122,6 +136,41 @@ class TrainingSession:
         self.gate.stop()
         self.finished = True
         self._wind_down()
+
+    # -- a step stuck in plugin code ------------------------------------------------------
+    def settle(self, patience: float = PATIENCE_S) -> str | None:
+        """After Pause or Stop: wait up to ``patience`` for the step in progress; if it is stuck
+        in plugin code, give up on it and return the message saying so (else None)."""
+        thread = self._thread
+        if thread is None or not thread.is_alive() or self.gate.wait_until_resting(patience):
+            return None
+        culprit = guard.stuck_in(thread.ident, self.suspects) if thread.ident is not None else None
+        return None if culprit is None else self.abandon(culprit)
+
+    def watch(self, limit: float) -> str | None:
+        """Called now and then while the window waits: a step that has taken more than ``limit``
+        seconds in plugin code is given up on; returns the message saying so (else None)."""
+        thread, now = self._thread, time.perf_counter()
+        count = self.trainer.step_count
+        if count != self._progress[0] or thread is None or self.gate.resting or not thread.is_alive():
+            self._progress = (count, now)
+            return None
+        if now - self._progress[1] < limit or thread.ident is None:
+            return None
+        culprit = guard.stuck_in(thread.ident, self.suspects)
+        return None if culprit is None else self.abandon(culprit)
+
+    def abandon(self, culprit) -> str:
+        """Stop waiting for a step stuck in ``culprit``'s code: flag it, ask the thread to stop."""
+        self.abandoned = self.finished = True
+        self.gate.stop()
+        self._wind_down()
+        thread = self._thread
+        if thread is not None and thread.ident is not None:
+            guard.give_up_on(thread.ident, alive=thread.is_alive)
+        if self.host is not None:
+            self.host.flag(culprit[0], "it hangs: it did not return during training")
+        return f"{guard.describe(culprit)} did not return: training stopped (it hangs)"
 
     def set_pace(self, steps_per_second: float | None) -> None:
         """At most this many steps per second (None: as fast as possible)."""
@@ -186,8 +235,10 @@ class TrainingSession:
                     self.pending.append(Halt("paused"))
         except TrainingDiverged as exc:
             halt = Halt("diverged", str(exc), exc.layer)
+        except guard.PluginStopped:  # given up on (it hung): the window has said so already
+            halt = Halt("stopped")
         except BaseException as exc:  # noqa: BLE001 - a plugin may raise anything, SystemExit too
-            halt = Halt("failed", f"training stopped: {type(exc).__name__}: {exc}")
+            halt = Halt("failed", f"training stopped: {type(exc).__name__}: {exc}", error=exc)
         finally:
             self.finished = True
             self.pending.append(halt)

@@ -55,20 +55,19 @@ def test_a_slow_pace_shows_every_step(qtbot, window):
     win = window(Network([2, 6, 2], "tanh", seed=1))
     panel = win.training
     panel.form.set_dataset("xor")
-    set_pace(panel, 3)
-    assert panel.controls.pace_text.text() == "3 steps/s" and win.document.setup.pace == 3
-    seen: list[int] = []
-    panel.live.progressed.connect(lambda: seen.append(panel.history.n_steps))
+    set_pace(panel, 1)
+    assert panel.controls.pace_text.text() == "1 step/s" and win.document.setup.pace == 1
     applied: list[np.ndarray] = []
     panel.weights_applied.connect(lambda: applied.append(win.document.network.W(1).copy()))
     started = time.perf_counter()
     click(qtbot, panel.controls.play_button)
-    qtbot.waitUntil(lambda: panel.history.n_steps >= 4, timeout=5000)
+    qtbot.waitUntil(lambda: panel.history.n_steps >= 3, timeout=8000)
     elapsed = time.perf_counter() - started
     click(qtbot, panel.controls.play_button)
-    assert elapsed >= 0.9  # 4 steps at 3 per second take about a second (the first goes at once)
-    assert seen[:4] == [1, 2, 3, 4]  # each step drawn on its own: the plots, and …
-    assert len(applied) >= 4 and not np.array_equal(applied[0], applied[1])  # … the canvas's weights
+    assert elapsed >= 1.9  # 3 steps at 1 per second take two seconds (the first goes at once)
+    steps = panel.history.step.values * panel.history.steps_per_epoch
+    assert np.allclose(steps[:3], [1, 2, 3])  # every step is on the plots (none thinned out), and …
+    assert len(applied) >= 3 and not np.array_equal(applied[0], applied[1])  # … the canvas got its weights
 
 
 def test_the_pace_changes_while_training(qtbot, window):
@@ -206,7 +205,10 @@ def test_a_plugin_that_hangs_never_freezes_the_window(qtbot, window, monkeypatch
     while time.perf_counter() - started < 2.0:  # the event loop goes on: the window answers
         qtbot.wait(50)
     assert time.perf_counter() - started < 3.0
-    assert "do not answer" in win.plots.boundary.note.textItem.toPlainText()
+    note = win.plots.boundary.note.textItem.toPlainText
+    qtbot.waitUntil(lambda: "it hangs" in note(), timeout=3000)  # said on the pane, naming the activation
+    assert "activation 'hangs'" in note()
+    assert host.registry.activations["hangs"].problem is not None  # flagged: never called again
 
 
 # -- the setup in the file -----------------------------------------------------------------
