@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.plugin_host import guard
 from core.plugin_host.registry import Registry
 from core.training.setup import TrainingSetup
 

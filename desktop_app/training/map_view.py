@@ -158,7 +158,8 @@ class MapView(QObject):
         thread = self.worker.thread
         culprit = guard.stuck_in(thread.ident, [*self._kernel.hidden, self._kernel.loss]) if thread.ident else None
         if culprit is not None and culprit[0].problem is None:
-            self.state.host.flag(culprit[0], "it hangs: it did not return while drawing the maps")
+            quantity = guard.FUNCTION_NAMES.get(culprit[1], culprit[1]) or "it"
+            self.state.host.flag(culprit[0], f"{quantity} did not return while drawing the maps (it hangs)")
             guard.give_up_on(thread.ident, alive=lambda: self.worker.busy)
         self._kernel = None
         what = guard.describe(culprit) if culprit is not None else "the network's plugins"

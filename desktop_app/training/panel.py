@@ -15,6 +15,7 @@ import math
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QSizePolicy, QVBoxLayout, QWidget
 
+from core.plugin_host import guard
 from core.plugin_host.validation import PLUGIN_ERRORS
 from core.training.data import Dataset, DatasetError, make_data
 from core.training.setup import SetupError, TrainingSetup
@@ -333,8 +334,7 @@ class TrainingPanel(QWidget):
         """Make the setup's dataset and show it; a problem is said in the status line."""
         self.data = None
         try:
-            full, train, test = make_data(self.setup, self.state.registry,
-                                          self.document.path.parent if self.document.path else None)
+            full, train, test = self._generate()
             full.check_inputs(self.network.sizes[0])
             full.targets(self.network.sizes[-1])
         except PLUGIN_ERRORS as exc:
@@ -349,6 +349,19 @@ class TrainingPanel(QWidget):
         self._show_status(f"Ready: press Play to train on {full.name if not self.setup.is_csv else self.setup.dataset}"
                           f" ({len(train)} training and {len(test)} test samples)")
         return True
+
+    def _generate(self) -> tuple[Dataset, Dataset, Dataset]:
+        """The setup's data: a dataset plugin's code runs with a time limit (one that hangs is flagged)."""
+        setup, folder = self.setup, self.document.path.parent if self.document.path else None
+        spec = None if setup.is_csv else self.state.registry.datasets.get(setup.dataset)
+        if spec is None:
+            return make_data(setup, self.state.registry, folder)
+        try:
+            return guard.call_with_time_limit(make_data, setup, self.state.registry, folder, suspects=[spec],
+                                              limit=self.state.host.call_limit, what=f"generating {setup.dataset}")
+        except guard.PluginHang as exc:
+            self.state.host.flag(spec, exc.problem)
+            raise DatasetError(str(exc)) from None
 
     def _fit_dataset_to_network(self, *, as_saved: bool = False) -> None:
         """Pick a dataset that fits the network if the setup's does not."""

@@ -168,8 +168,9 @@ class TrainingSession:
         thread = self._thread
         if thread is not None and thread.ident is not None:
             guard.give_up_on(thread.ident, alive=thread.is_alive)
-        if self.host is not None:
-            self.host.flag(culprit[0], "it hangs: it did not return during training")
+        if self.host is not None:  # the flag says what did not return; the message who
+            quantity = guard.FUNCTION_NAMES.get(culprit[1], culprit[1]) or "it"
+            self.host.flag(culprit[0], f"{quantity} did not return during training (it hangs)")
         return f"{guard.describe(culprit)} did not return: training stopped (it hangs)"
 
     def set_pace(self, steps_per_second: float | None) -> None:
