@@ -133,6 +133,10 @@ class TrainingPanel(QWidget):
         self.controls.show_counter(0, 0)
         if not document.has_setup:  # a file without a setup: a dataset that fits, as if saved so
             self._fit_dataset_to_network(as_saved=True)
+        try:  # the setup as the form has it (absent hyperparameters at the optimizer's defaults) is the file's
+            self._set_setup(self.form.setup(document.setup), as_saved=True)
+        except SetupError:
+            pass
         self._make_data()
         self._update_buttons()
 

@@ -84,6 +84,6 @@ def test_tab_goes_in_reading_order_and_reaches_every_control(window, layout):
     expected = {region_of(window, w) for w in visited}
     assert expected == set(range(len(regions(window))))  # every shown panel is reached
     if layout == "train":
-        assert window.training.play_button in visited and window.training.form.dataset in visited
+        assert window.training.controls.play_button in visited and window.training.form.dataset in visited
     if layout == "step":
         assert window.steps.forward_button in visited

@@ -95,7 +95,7 @@ def test_training_progress_is_autosaved_without_any_edit(qtbot, host, tmp_path):
     assert window.files.open_path(path, ask=False)
     panel = window.training
     panel.form.set_dataset("xor")
-    panel.play_button.click()
+    panel.controls.play_button.click()
     qtbot.waitUntil(lambda: panel.history.n_epochs >= 3, timeout=20000)
     assert not window.document.is_modified  # nothing committed yet: the old hole
     qtbot.waitUntil(window.autosaver.save_now, timeout=5000)

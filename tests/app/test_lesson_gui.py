@@ -353,7 +353,7 @@ def test_a_goal_is_checked_live_while_the_learner_trains(qtbot, make_window, tmp
     assert pane.session.progress.attempts == {}  # a goal not reached yet is no wrong answer
     window.training.form.set_dataset("xor")
     for _ in range(40):
-        click(qtbot, window.training.epoch_button)
+        click(qtbot, window.training.controls.epoch_button)
         qtbot.waitUntil(lambda: not window.training.is_training, timeout=10000)
         qtbot.wait(300)  # the goal is checked a moment after the weights move
         if pane.session.solved():
