@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 from core.engine.network import Network
 from core.io.network_file import FileFormatError, example_arrays
 from core.plugin_host.host import PluginHost
+from core.stepthrough.numbers import number
 from core.training.setup import TrainingSetup
 
 from . import autosave, colours, plain_text
@@ -199,7 +200,7 @@ class MainWindow(QMainWindow):
         text = f"{'-'.join(map(str, network.sizes))}  ·  {network.loss}"
         trace = self.document.trace
         if trace is not None:  # the one sample the step-through computes, not the training data
-            text += f"  ·  step-through sample: loss {trace.loss:.4g}"
+            text += f"  ·  step-through sample: loss {number(trace.loss)}"
         elif self.document.trace_error:
             text += f"  ·  {self.document.trace_error}"
         self.summary.setText(text)

@@ -18,6 +18,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
+from core.stepthrough.numbers import figures
+
 from . import colours
 from .animation.equation_view import EquationView
 from .animation.typeset import formula_pixmap
@@ -200,7 +202,7 @@ class PresentationWindow(QWidget):
             history = self.main.training.history
             text = f"epoch {history.last_epoch}"
             if history.n_epochs:
-                text += f" · train loss {history.train_loss.values[-1]:.4g}"
+                text += f" · train loss {figures(history.train_loss.values[-1])}"
         else:
             player = self.main.steps.player
             text = "no pass" if player is None else f"{player.position} / {len(player)}"

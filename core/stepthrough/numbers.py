@@ -38,6 +38,16 @@ def number(x: float, decimals: int = DECIMALS) -> str:
     return f"{x:.{decimals}f}"
 
 
+def figures(x: float, digits: int = 4) -> str:
+    """A value that spans orders of magnitude (a training loss: 2.31, then 0.0001234) with
+    ``digits`` significant digits, so a small loss does not read as 0.0000; NaN and
+    infinities as in :func:`number`."""
+    x = float(x)
+    if not np.isfinite(x):
+        return number(x)
+    return f"{x:.{digits}g}"
+
+
 def array_text(value, decimals: int = DECIMALS) -> str:
     """A vector as [a, b, c]; a matrix as [[…], […]]; a number as itself.
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from core.engine.network import Network
+from core.stepthrough.numbers import figures
 from core.training.setup import TrainingSetup
 
 from ..plain_text import tooltip
@@ -59,7 +60,7 @@ def run_description(network: Network, setup: TrainingSetup, history: TrainingHis
     if setup.regularization:
         lines.append(f"regularisation {setup.regularization}, rate {setup.rate:g}")
     if history.n_epochs:
-        lines.append(f"{history.last_epoch} epochs: train loss {history.train_loss.values[-1]:.4g}")
+        lines.append(f"{history.last_epoch} epochs: train loss {figures(history.train_loss.values[-1])}")
     return "\n".join(lines)
 
 
