@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from .boundary import BoundaryPane
@@ -101,7 +103,44 @@ class SteadyRange:
             self.view.setRange(xRange=new_x, yRange=new_y, padding=0)
 
 
-class LossPlot(pg.PlotWidget):
+class LegendPlot(pg.PlotWidget):
+    """A plot whose legend under it wraps into as many columns as its width holds, so a
+    narrow plot (a small window, several kept runs) is never wider than its view and
+    clipped on the right."""
+
+    legend: pg.LegendItem
+
+    def fit_legend(self, width: int | None = None) -> None:
+        """Lay the legend's entries out in the columns that fit the plot's ``width``; an entry
+        wider than the plot (a kept run's long label) is elided (the runs list has it whole)."""
+        legend = getattr(self, "legend", None)  # (a resize comes before __init__ makes it)
+        items = legend.items if legend is not None else []
+        if not items:
+            return
+        room = (self.width() if width is None else width) - AXIS_WIDTH - 8  # 8: the layout's margins
+        spacing = 2 * LEGEND["horSpacing"]
+        changed = False
+        for sample, label in items:
+            full = label.__dict__.setdefault("full_text", label.text)
+            font = QFontMetricsF(label.item.font())
+            text = font.elidedText(full, Qt.TextElideMode.ElideRight, room - sample.boundingRect().width() - spacing)
+            if text != label.text:
+                label.setText(text)
+                changed = True
+        widest = max(sample.boundingRect().width() + label.itemRect().width() + spacing for sample, label in items)
+        columns = max(1, min(len(items), int(room // max(widest, 1.0))))
+        if columns != legend.columnCount or changed:
+            legend.columnCount = 0  # lay the entries out again, even in as many columns as before
+            legend.setColumnCount(columns)
+            if self.centralWidget is not None:  # the plot may now be as narrow as the view
+                self.centralWidget.setGeometry(self.range)
+
+    def resizeEvent(self, event) -> None:
+        self.fit_legend(None if event is None else event.size().width())  # first: then laid out to it
+        super().resizeEvent(event)
+
+
+class LossPlot(LegendPlot):
     """Train and test loss per epoch, over a faint per-step loss; y ≥ 0, or a log scale."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -143,6 +182,7 @@ class LossPlot(pg.PlotWidget):
             curve = item.plot(run.epoch, run.train_loss, pen=ghost_pen(run.colour), name=run.label)
             curve.setZValue(-5)
             self.ghosts.append(curve)
+        self.fit_legend()
         if self._history is not None:
             self.update_from(self._history)
 
@@ -170,13 +210,13 @@ class LossPlot(pg.PlotWidget):
         self.steady.follow(np.sort(x)[[0, -1]], y, floor=None if self.log else 0.0)
 
 
-class GradientPlot(pg.PlotWidget):
+class GradientPlot(LegendPlot):
     """‖∇W_k‖ per optimizer step, one curve per layer (log scale)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         item = self.getPlotItem()
-        item.setTitle("Gradient norms ‖∇W<sub>k</sub>‖", size="10pt")
+        item.setTitle("Gradients ‖∇W<sub>k</sub>‖", size="10pt")
         item.setLabel("bottom", "epoch")
         item.setLogMode(y=True)
         item.setClipToView(True)
@@ -196,6 +236,7 @@ class GradientPlot(pg.PlotWidget):
         self.curves = [
             self.getPlotItem().plot(pen=pg.mkPen(LAYER_COLOURS[k % len(LAYER_COLOURS)], width=1), name=f"W{k + 1}")
             for k in range(n_layers)]
+        self.fit_legend()
 
     def set_ghosts(self, runs: list[KeptRun]) -> None:
         """Kept runs' ‖∇W_k‖, every layer of a run dashed in the run's colour (one legend entry each)."""
@@ -212,6 +253,7 @@ class GradientPlot(pg.PlotWidget):
                 curve = item.plot(x, y[:, k], pen=ghost_pen(run.colour), name=run.label if k == 0 else None)
                 curve.setZValue(-5)
                 self.ghosts.append(curve)
+        self.fit_legend()
 
     def update_from(self, history: TrainingHistory) -> None:
         norms = history.grad_norms

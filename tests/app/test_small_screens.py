@@ -109,3 +109,25 @@ def test_a_hand_zoom_is_kept_until_zoom_to_fit(qapp, qtbot):
     finally:
         window.document.undo_stack.setClean()
         window.close()
+
+
+def test_plots_with_kept_runs_fit_their_width_at_1024(qapp, qtbot):
+    """Three layers' norms and two kept runs: each plot (title, legend, axes) is no wider than
+    its view, so nothing is clipped on the right; the legends wrap instead."""
+    app, window = staged_window(str(SPIRAL), (1024, 700), dataset="spiral", train_epochs=3, layout="train")
+    try:
+        keep = window.training.controls.keep_button
+        for _ in range(2):
+            qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+        QTest.qWait(50)
+        plots = window.plots
+        assert len(plots.loss.ghosts) == 2 and plots.gradients.legend.items
+        for plot in (plots.loss, plots.gradients):
+            item, view = plot.getPlotItem(), plot.viewport()
+            assert item.geometry().width() <= view.width(), f"{plot.getPlotItem().titleLabel.text} is clipped"
+            legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
+            assert legend.right() <= view.width() and legend.bottom() <= view.height()
+            assert plot.legend.columnCount < len(plot.legend.items)  # wrapped to fit
+    finally:
+        window.document.undo_stack.setClean()
+        window.close()
