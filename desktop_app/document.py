@@ -119,6 +119,8 @@ class Document(QObject):
             self._saved_setup = setup
         if setup != old:
             self.setup_changed.emit(setup)
+            if setup.penalty != old.penalty:  # the example's loss and ∇W_k change with it
+                self.recompute_trace()
         if self.is_modified != was_modified:
             self.modified_changed.emit(self.is_modified)
 
@@ -159,8 +161,8 @@ class Document(QObject):
         if not self.example:
             return None
         (x, y), sizes = self.example, self.network.sizes
-        if len(x) != sizes[0]:
-            return f"its input has {len(x)} value(s) but the input layer has {sizes[0]} unit(s)"
+        if len(x) != self.network.input_width:  # the raw x (h_0 = φ(x) with input features)
+            return f"its input has {len(x)} value(s) but the network reads {self.network.input_width}"
         if len(y) != sizes[-1]:
             return f"its target has {len(y)} value(s) but the output layer has {sizes[-1]} unit(s)"
         loss = self.registry.losses.get(self.network.loss)
@@ -175,7 +177,7 @@ class Document(QObject):
 
     def default_example(self) -> tuple[list[float], list[float]]:
         """A sample that fits the network: the stored one, else x = 1 … and y = e(1)."""
-        n_in, n_out = self.network.sizes[0], self.network.sizes[-1]
+        n_in, n_out = self.network.input_width, self.network.sizes[-1]
         if self.example and self.example_problem() is None:
             return self.example
         x = list(np.linspace(1.0, -1.0, n_in)) if n_in > 1 else [1.0]
@@ -186,10 +188,13 @@ class Document(QObject):
         """Run the engine on the example; a failure (unknown activation …) is kept as a message."""
         x, y = self.default_example()
         network = self.network
-        suspects = self.host.in_use(network.activations, network.loss)
+        suspects = self.host.in_use(network.activations, network.loss, features=network.features or (),
+                                    regularizer=self.setup.regularization)
         try:  # plugin code, with a time limit: a plugin that hangs is flagged, not waited for
-            self.trace = guard.call_with_time_limit(run_trace, network, x, y, self.registry, suspects=suspects,
-                                                    limit=self.host.call_limit, what="the example's pass")
+            # the setup's regularisation is part of the loss and of every ∇W_k the step-through shows
+            self.trace = guard.call_with_time_limit(run_trace, network, x, y, self.registry, self.setup.penalty,
+                                                    suspects=suspects, limit=self.host.call_limit,
+                                                    what="the example's pass")
             self.trace_error = None
         except (RegistryError, ShapeError, NetworkError) as exc:  # the canvas still draws; the message says why
             self.trace = None

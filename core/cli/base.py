@@ -86,10 +86,12 @@ def load_host(args: argparse.Namespace) -> PluginHost:
 
 
 def check_names(network: Network, host: PluginHost) -> None:
-    """Refuse a network whose activations or loss are unknown or flagged."""
+    """Refuse a network whose activations, loss or input features are unknown or flagged."""
     for name in network.activations:
         host.registry.activation(name)
     host.registry.loss(network.loss)
+    for name in network.features or ():
+        host.registry.feature(name)
 
 
 _json_stream: IO[str] | None = None

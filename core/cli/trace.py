@@ -23,9 +23,11 @@ from core.cli.base import (
     emit_json,
     load_host,
 )
-from core.engine.passes import run_trace
+from core.engine.passes import ShapeError, run_trace
 from core.io.network_file import example_arrays, load_network, network_to_dict
 from core.io.resources import example_path
+from core.plugin_host.registry import RegistryError
+from core.plugin_host.validation import PLUGIN_ERRORS
 from core.stepthrough.explain import explain
 from core.stepthrough.latex_text import to_unicode
 from core.stepthrough.numbers import array_text
@@ -88,7 +90,7 @@ def read_batch_csv(path: str, n_in: int, n_out: int) -> tuple[np.ndarray, np.nda
 
 def _sample_args(args, network, extras):
     """X and Y (samples as rows) from the flags, the CSV or the file's example."""
-    n_in, n_out = network.sizes[0], network.sizes[-1]
+    n_in, n_out = network.input_width, network.sizes[-1]  # the raw inputs x (h_0 = φ(x) with features)
     if args.batch_csv is not None:
         if args.input or args.target:
             raise CommandError("give either --batch-csv or --input/--target, not both")
@@ -113,8 +115,17 @@ def run(args: argparse.Namespace) -> int:
     network, extras = load_network(network_argument(args))
     check_names(network, host)
     x, y = _sample_args(args, network, extras)
-    with np.errstate(all="ignore"):  # overflow is reported below, naming where it happens
-        trace = run_trace(network, x, y, host.registry)
+    setup = extras.get("setup")  # its regularisation is part of the loss and of every ∇W_k
+    penalty = setup.penalty if setup is not None else None
+    suspects = host.in_use(network.activations, network.loss, features=network.features or (),
+                           regularizer=penalty[0] if penalty else None)
+    try:
+        with np.errstate(all="ignore"):  # overflow is reported below, naming where it happens
+            trace = run_trace(network, x, y, host.registry, penalty)
+    except (RegistryError, ShapeError):
+        raise
+    except PLUGIN_ERRORS as exc:  # a plugin raised, exited or returned nonsense: name it
+        raise CommandError(host.explain_failure(exc, suspects)) from None
     steps = all_steps(trace)
     broken = next((s for s in steps if not np.all(np.isfinite(s.values))), None)
     if broken is not None:
@@ -172,6 +183,8 @@ def trace_to_json(trace, steps) -> dict:
     network = trace.network
     description = network_to_dict(network)
     forward = {"h0": to_jsonable(trace.h[0])}
+    if network.features is not None:  # h_0 = φ(x): the raw inputs too
+        forward = {"x": to_jsonable(trace.X), **forward}
     backward: dict[str, Any] = {}
     for step in steps:
         (forward if step.phase == "forward" else backward)[step.quantity] = to_jsonable(step.values)
@@ -181,8 +194,11 @@ def trace_to_json(trace, steps) -> dict:
         record["explanation"] = "\n".join(explanation_lines(step, trace))
         record["meaning"] = explain(step, trace).meaning
         records.append(record)
+    if trace.regularizer is not None:  # the loss includes λ Σ_k R(W_k), and every ∇W_k its gradient
+        forward["penalty"] = trace.penalty
+    keys = ("sizes", "activations", "loss", "features", "input_width")
     return {
-        "network": {k: description["network"][k] for k in ("sizes", "activations", "loss")},
+        "network": {k: description["network"][k] for k in keys if k in description["network"]},
         "parameters": description["parameters"],
         "forward": forward,
         "backward": backward,

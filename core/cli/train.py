@@ -34,6 +34,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--seed", type=non_negative, help="seed of the data, its split and the batch order")
     parser.add_argument("--test-fraction", type=float)
+    parser.add_argument("--regularization", metavar="NAME",
+                        help="a regularizer plugin (l1, l2) or 'none'; the loss gains λ Σ_k R(W_k)")
+    parser.add_argument("--rate", type=float, metavar="λ", help="the regularisation rate λ ≥ 0")
     parser.add_argument("--float32", action="store_true", help="train in float32 (faster on wide nets)")
     parser.add_argument("-o", "--output", metavar="OUT", help="save the trained network with the setup used")
     parser.add_argument("--json", action="store_true", help="print the history and the setup as JSON")
@@ -57,6 +60,10 @@ def setup_from(args: argparse.Namespace, saved: TrainingSetup | None, registry) 
                       ("test_fraction", "test_fraction")):
         if getattr(args, flag) is not None:
             changes[key] = getattr(args, flag)
+    if args.regularization is not None:
+        changes["regularization"] = None if args.regularization.lower() == "none" else args.regularization
+    if args.rate is not None:
+        changes["rate"] = args.rate
     if args.epochs is not None:
         changes["stop"] = StopWhen(args.epochs, setup.stop.train_loss, setup.stop.test_accuracy)
     try:
@@ -85,7 +92,10 @@ def run(args: argparse.Namespace) -> int:
     setup = setup_from(args, extras.get("setup"), host.registry)
     if setup.is_csv:  # a saved CSV path is relative to FILE's folder
         setup = setup.with_changes(dataset=str(setup.csv_path(Path(args.file).resolve().parent)))
-    suspects = host.in_use(network.activations, network.loss, setup.optimizer, setup.dataset)
+    if setup.regularization is not None:
+        host.registry.regularizer(setup.regularization)  # unknown or flagged: said before training
+    suspects = host.in_use(network.activations, network.loss, setup.optimizer, setup.dataset,
+                           features=network.features or (), regularizer=setup.regularization)
     bar = tqdm(total=setup.config().epochs, unit="epoch", disable=args.json or not sys.stderr.isatty(),
                file=sys.stderr)
 

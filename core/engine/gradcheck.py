@@ -50,16 +50,18 @@ def numeric_derivative(f, array: np.ndarray, index: tuple[int, ...], eps: float)
 
 
 def gradient_check(network: Network, X, Y, registry: Registry, *, eps: float = 1e-6,
-                   max_entries: int | None = None, seed: int = 0,
-                   include_input: bool = True) -> GradientCheck:
+                   max_entries: int | None = None, seed: int = 0, include_input: bool = True,
+                   regularization: tuple[str, float] | None = None) -> GradientCheck:
     """Compare every ∇W_k, ∇b_k (and ∇h_0) of the trace with central differences of the mean loss.
 
     ``max_entries`` limits the check to a random sample of entries per array (for wide nets).
+    With ``regularization`` (name, λ) the loss includes λ Σ_k R(W_k) and ∇W_k its gradient.
+    ∇h_0 is checked only without input features (the differences move x, not φ(x)).
     """
-    X = as_batch(X, network.sizes[0], "input")
+    X = as_batch(X, network.input_width, "input")
     Y = as_batch(Y, network.sizes[-1], "target")
-    trace = run_trace(network, X, Y, registry)
-    kernel = Kernel(network, registry)
+    trace = run_trace(network, X, Y, registry, regularization)
+    kernel = Kernel(network, registry, regularization)
     probe = network.copy()
     inputs = X.copy()
 
@@ -71,7 +73,7 @@ def gradient_check(network: Network, X, Y, registry: Registry, *, eps: float = 1
     for k in range(1, network.depth + 1):
         arrays.append((f"W{k}", probe.W(k), trace.grad_W[k]))
         arrays.append((f"b{k}", probe.b(k), trace.grad_b[k]))
-    if include_input and len(X) == 1:
+    if include_input and len(X) == 1 and network.features is None:
         arrays.append(("h0", inputs[0], trace.grad_h[0][0] * len(X)))
     report = GradientCheck()
     for name, array, analytic in arrays:

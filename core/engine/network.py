@@ -3,6 +3,12 @@
 Layer 0 is the input (no activation); layers 1 … L-1 are hidden (one activation each);
 layer L is the output, whose function O is fixed by the loss. W_k has shape
 (n_k, n_{k-1}) and b_k shape (n_k,), as in a_k = b_k + W_k h_{k-1}.
+
+Input features: without them h_0 = x. With ``features`` (names of feature plugins, such
+as ``x1``, ``x1_squared``, ``sin_x2``) the input layer holds h_0 = φ(x), one unit per
+feature, computed from the ``input_width`` raw inputs x; a network without features reads
+x_1 … x_n as if its features were named ``x1`` … ``xn`` (so switching features on keeps
+the weights of those inputs).
 """
 from __future__ import annotations
 
@@ -70,6 +76,27 @@ def _check_size(sizes: list[int]) -> None:
         raise NetworkError(problem)
 
 
+def _checked_features(features, input_width, n_0: int) -> tuple[list[str] | None, int]:
+    """(features, input width) checked: names of text, no repeats, one per input unit."""
+    if features is None:
+        width = n_0 if input_width is None else input_width
+        if width != n_0:
+            raise NetworkError(f"without input features the input layer is the input: {n_0} unit(s), not {width}")
+        return None, n_0
+    if not isinstance(features, (list, tuple)) or not features:
+        raise NetworkError("input features must be a non-empty list of names")
+    features = list(features)
+    for name in features:
+        if not isinstance(name, str) or not name:
+            raise NetworkError(f"an input feature must be given by its name, not {name!r}")
+    if len(set(features)) != len(features):
+        raise NetworkError("an input feature is listed twice")
+    if len(features) != n_0:
+        raise NetworkError(f"{len(features)} input feature(s) for an input layer of {n_0} unit(s)")
+    width = 2 if input_width is None else input_width
+    return features, _check_width(width)
+
+
 def init_layer(rng: np.random.Generator, n_out: int, n_in: int) -> tuple[np.ndarray, np.ndarray]:
     """Glorot-uniform W_k (n_k × n_{k-1}) and zero b_k."""
     limit = np.sqrt(6.0 / (n_in + n_out))
@@ -98,6 +125,8 @@ class Network:
         loss: str = "softmax_cross_entropy",
         *,
         seed: int = 0,
+        features: list[str] | None = None,
+        input_width: int | None = None,
     ) -> None:
         sizes = list(sizes)
         if len(sizes) > MAX_LAYERS:  # before looking at thousands of entries
@@ -119,6 +148,7 @@ class Network:
             )
         self.layers = [Layer(sizes[0], None)] + [Layer(n, g) for n, g in zip(sizes[1:-1], activations)]
         self.layers.append(Layer(sizes[-1], None))
+        self.features, self.input_width = _checked_features(features, input_width, sizes[0])
         self.loss = loss
         self.seed = int(seed)
         self.weights: list[np.ndarray] = []
@@ -153,12 +183,14 @@ class Network:
         return [p for pair in zip(self.weights, self.biases) for p in pair]
 
     def copy(self) -> Network:
-        clone = Network(self.sizes, self.activations, self.loss, seed=self.seed)
+        clone = Network(self.sizes, self.activations, self.loss, seed=self.seed,
+                        features=None if self.features is None else list(self.features), input_width=self.input_width)
         clone.set_parameters([W.copy() for W in self.weights], [b.copy() for b in self.biases])
         return clone
 
     def __repr__(self) -> str:
-        return f"Network(sizes={self.sizes}, activations={self.activations}, loss={self.loss!r})"
+        features = "" if self.features is None else f", features={self.features}"
+        return f"Network(sizes={self.sizes}, activations={self.activations}, loss={self.loss!r}{features})"
 
     # -- parameters --------------------------------------------------------------
     def reinitialize(self, seed: int | None = None) -> None:
@@ -245,6 +277,8 @@ class Network:
         old = self.layers[index]
         if old.width == width:
             return
+        if index == 0 and self.features is not None:
+            raise NetworkError("the input layer has one unit per input feature: choose the features instead")
         _check_size(self.sizes[:index] + [width] + self.sizes[index + 1:])
         self.layers[index] = Layer(width, old.activation)
         for k in (index, index + 1):
@@ -255,7 +289,35 @@ class Network:
                 cols = min(W_old.shape[1], self.weights[k - 1].shape[1])
                 self.weights[k - 1][:rows, :cols] = W_old[:rows, :cols]
                 self.biases[k - 1][:rows] = b_old[:rows]
+        if index == 0:
+            self.input_width = width
         self.layer_changed.emit(index)
+
+    def set_features(self, features: list[str] | None, input_width: int | None = None) -> None:
+        """Use these input features, h_0 = φ(x) (None: h_0 = x); n_0 becomes their number.
+
+        W_1's column of a feature kept (by name; the raw input x_j counts as ``x{j}``) is
+        kept, and b_1; a new feature's column is drawn fresh. ``input_width`` is the number
+        of raw inputs x (default: as before).
+        """
+        width = self.input_width if input_width is None else input_width
+        features, width = _checked_features(features, width, len(features) if features else width)
+        old_names = self.feature_names()
+        new_names = features if features is not None else [f"x{j + 1}" for j in range(width)]
+        _check_size([len(new_names)] + self.sizes[1:])
+        W_old, b_old = self.weights[0], self.biases[0]
+        self.layers[0] = Layer(len(new_names), None)
+        self.features, self.input_width = features, width
+        self._fresh_layer(1)
+        self.biases[0] = b_old  # b_1 does not depend on the inputs
+        for j, name in enumerate(new_names):
+            if name in old_names:
+                self.weights[0][:, j] = W_old[:, old_names.index(name)]
+        self.layer_changed.emit(0)
+
+    def feature_names(self) -> list[str]:
+        """The names of the input units: the features, or ``x1`` … ``xn``."""
+        return list(self.features) if self.features is not None else [f"x{j + 1}" for j in range(self.sizes[0])]
 
     def set_activation(self, index: int, activation: str) -> None:
         self._check_hidden_index(index)

@@ -9,6 +9,11 @@ Bias folded in: with V_k = [W_kᵀ; b_kᵀ] and a 1 appended to each layer's inp
 ``buffers``), a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1], and ∇V_k = [h_{k-1}; 1] ∇a_kᵀ
 gives ∇W_k = ∇a_k h_{k-1}ᵀ and ∇b_k = ∇a_k (summed over the samples) in one product.
 The loss is the mean over the batch, so ∇a_L carries a factor 1/B.
+
+Input features: h_0 = φ(x) is made by ``Kernel.input_rows`` (every pass's input), one
+feature plugin per input unit. Regularisation: with a regularizer R and a rate λ the loss
+is the data loss plus λ Σ_k R(W_k) (``Kernel.penalty``), and ``Pass.backward`` adds
+λ ∂R/∂W_k to each ∇W_k.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ import numpy as np
 
 from core.engine.buffers import FlatParameters, Workspace
 from core.engine.network import Network
-from core.plugin_host.registry import Activation, Loss, Registry
+from core.plugin_host.registry import Activation, Feature, Loss, Registry, Regularizer
 
 EVALUATION_CHUNK = 4096  # samples per forward pass when evaluating a whole dataset
 
@@ -45,13 +50,29 @@ def as_batch(values, width: int, what: str, dtype=np.float64) -> np.ndarray:
 
 
 class Kernel:
-    """A network's functions resolved once from the registry, for repeated passes."""
+    """A network's functions resolved once from the registry, for repeated passes.
 
-    def __init__(self, network: Network, registry: Registry) -> None:
+    ``regularization`` is (regularizer name, rate λ), or None for the plain loss.
+    """
+
+    def __init__(self, network: Network, registry: Registry,
+                 regularization: tuple[str, float] | None = None) -> None:
         self.sizes = network.sizes
         self.depth = network.depth
         self.hidden: list[Activation] = [registry.activation(name) for name in network.activations]
         self.loss: Loss = registry.loss(network.loss)
+        self.input_width = network.input_width
+        self.features: list[Feature] | None = None  # None: h_0 = x, copied in as it is
+        if network.features is not None:
+            self.features = [registry.feature(name) for name in network.features]
+            for feature in self.features:
+                if feature.inputs != self.input_width:
+                    raise ValueError(f"feature {feature.name!r} from plugin {feature.plugin!r} reads "
+                                     f"{feature.inputs} input(s), but the network has {self.input_width}")
+        self.regularizer: Regularizer | None = None
+        self.rate = 0.0  # λ
+        if regularization is not None and regularization[0]:
+            self.regularizer, self.rate = registry.regularizer(regularization[0]), float(regularization[1])
 
     def bind(self, parameters: FlatParameters, gradients: FlatParameters | None, batch: int) -> Pass:
         """A Pass over batches of ``batch`` samples that reads ``parameters`` and writes ``gradients``."""
@@ -64,8 +85,39 @@ class Kernel:
         """
         if out is None:
             out = np.ones((len(X), self.sizes[0] + 1), dtype=dtype)
-        out[:, :-1] = X  # h_0 = x
+        if self.features is None:
+            out[:, :-1] = X  # h_0 = x
+            return out
+        for j, feature in enumerate(self.features):
+            column = np.asarray(feature.fn(X))  # h_0,j = φ_j(x)
+            if column.shape != (len(X),) or column.dtype.kind not in "biuf":
+                raise ValueError(f"φ(x) of feature {feature.name!r} from plugin {feature.plugin!r} returned "
+                                 f"{column.dtype} of shape {column.shape} for {len(X)} sample(s); "
+                                 f"one number per sample is needed")
+            out[:, j] = column
         return out
+
+    def penalty(self, parameters: FlatParameters) -> float:
+        """λ Σ_k R(W_k): what regularisation adds to the loss (0 without a regularizer; biases are free)."""
+        if self.regularizer is None or not self.rate:
+            return 0.0
+        return self.rate * sum(float(self.regularizer.penalty(W)) for W in parameters.W)  # λ Σ_k R(W_k)
+
+    def penalty_gradient(self, W: np.ndarray) -> np.ndarray:
+        """λ ∂R/∂W for one W_k (zeros without a regularizer)."""
+        if self.regularizer is None or not self.rate:
+            return np.zeros_like(W)
+        extra = np.asarray(self.regularizer.gradient(W))
+        if extra.shape != W.shape or extra.dtype.kind not in "biuf":
+            reg = self.regularizer
+            raise ValueError(f"∂R/∂W of regularizer {reg.name!r} from plugin {reg.plugin!r} returned "
+                             f"{extra.dtype} of shape {extra.shape} for a W of shape {W.shape}")
+        return self.rate * extra  # λ ∂R/∂W_k
+
+    def add_penalty_gradients(self, parameters: FlatParameters, gradients: FlatParameters) -> None:
+        """∇W_k += λ ∂R/∂W_k for every layer (the biases are not regularised)."""
+        for W, grad_W in zip(parameters.W, gradients.W):
+            grad_W += self.penalty_gradient(W)  # ∇W_k += λ ∂R/∂W_k
 
     def losses(self, Y: np.ndarray, yhat: np.ndarray, a_L: np.ndarray) -> np.ndarray:
         """loss(y, ŷ) per sample (from the logits a_L when the loss plugin offers it: exact)."""
@@ -90,7 +142,9 @@ class Kernel:
             yhat[rows] = run.forward()
             if Y is not None:
                 total += float(np.add.reduce(run.losses(Y[rows]), axis=None))
-        return (total / len(X) if Y is not None and len(X) else float("nan")), yhat
+        if Y is None or not len(X):
+            return float("nan"), yhat
+        return total / len(X) + self.penalty(parameters), yhat  # the mean loss, plus λ Σ_k R(W_k)
 
     # -- per-layer arrays in, for callers that hold W_k and b_k separately ---------------
     def predict(self, weights, biases, X) -> np.ndarray:
@@ -110,7 +164,7 @@ class Kernel:
         run.load(X)
         run.forward()
         run.backward(Y)
-        return float(np.mean(run.losses(Y))), gradients.arrays
+        return float(np.mean(run.losses(Y))) + self.penalty(parameters), gradients.arrays
 
 
 class Pass:
@@ -142,6 +196,8 @@ class Pass:
         self._scale = None if self.batch == 1 else np.array(1.0 / self.batch, dtype=workspace.dtype)
         self._grad_a_L = ws.grad_a[L]  # ∇a_L, one column per sample
         self._grad_a_L_flat = self._grad_a_L.reshape(-1)  # a view
+        # with a regularizer, backward adds λ ∂R/∂W_k (no work at all without one)
+        self._regularized = kernel.regularizer is not None and kernel.rate != 0 and gradients is not None
         if gradients is None:
             return
         # k = L … 2: (k, [h_{k-1}; 1], ∇V_k, W_kᵀ, ∇h_{k-1}, then what ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1}) needs:
@@ -220,6 +276,8 @@ class Pass:
         self._h0.dot(columns.T, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
         if input_gradient:
             WT.dot(columns, out=grad_h)  # ∇h_0 = W_1ᵀ ∇a_1
+        if self._regularized:
+            self.kernel.add_penalty_gradients(self.parameters, self.gradients)  # type: ignore[arg-type]
         return flat
 
 
@@ -230,7 +288,9 @@ class Trace:
     Lists are indexed by layer: ``a[k]`` is a_k (k = 1 … L), ``h[k]`` is h_k
     (k = 0 … L-1), ``grad_W[k]`` is ∇W_k, ``grad_h[k]`` is ∇h_k (k = 0 … L-1).
     Index 0 of ``a``, ``grad_a``, ``grad_W``, ``grad_b`` is None. Arrays hold one row
-    per sample (B × n_k).
+    per sample (B × n_k). ``X`` holds the raw inputs x; h_0 = φ(x) with input features,
+    else x. ``loss`` is the mean of ``losses`` plus ``penalty`` = λ Σ_k R(W_k) (0 without a
+    regularizer), and every ∇W_k includes λ ∂R/∂W_k.
     """
 
     network: Network
@@ -248,6 +308,10 @@ class Trace:
     loss_spec: Loss | None = None  # the loss plugin's entry, for its formulas
     g_prime: list = field(default_factory=list)  # g'(a_k) for hidden k (index 0 and L: None)
     activation_specs: list = field(default_factory=list)  # the hidden layers' plugin entries, for their formulas
+    feature_specs: list | None = None  # the input features' plugin entries (None: h_0 = x)
+    regularizer: Regularizer | None = None  # its plugin entry, for its formulas
+    rate: float = 0.0  # λ
+    penalty: float = 0.0  # λ Σ_k R(W_k), included in ``loss``
 
     @property
     def depth(self) -> int:
@@ -265,6 +329,10 @@ class Trace:
             return self.loss
         if name == "y":
             return self.Y
+        if name == "x":
+            return self.X
+        if name == "penalty":
+            return self.penalty
         prefix, _, index = name.rpartition("_") if name.startswith("grad_") else ("", "", name)
         letter, k = index[0], int(index[1:])
         table = {
@@ -278,15 +346,21 @@ class Trace:
         return table[k]
 
 
-def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
-    """The full forward and backward pass in float64, keeping every intermediate."""
-    X = as_batch(X, network.sizes[0], "input")
+def run_trace(network: Network, X, Y, registry: Registry,
+              regularization: tuple[str, float] | None = None) -> Trace:
+    """The full forward and backward pass in float64, keeping every intermediate.
+
+    ``X`` are the raw inputs x (h_0 = φ(x) with input features); ``regularization`` is
+    (regularizer name, λ), whose penalty the loss and every ∇W_k include.
+    """
+    X = as_batch(X, network.input_width, "input")
     Y = as_batch(Y, network.sizes[-1], "target")
     if len(X) != len(Y):
         raise ShapeError(f"{len(X)} input sample(s) but {len(Y)} target(s)")
-    kernel = Kernel(network, registry)
+    kernel = Kernel(network, registry, regularization)
     gradients = FlatParameters(network.sizes)
-    run = kernel.bind(FlatParameters.of(network.weights, network.biases), gradients, len(X))
+    parameters = FlatParameters.of(network.weights, network.biases)
+    run = kernel.bind(parameters, gradients, len(X))
     ws = run.workspace
     run.load(X)
     yhat = run.forward()
@@ -297,8 +371,10 @@ def run_trace(network: Network, X, Y, registry: Registry) -> Trace:
     run.backward(Y, input_gradient=True)
     L = network.depth
     # the trace shows one row per sample: transposed views of the workspace's columns
+    penalty = kernel.penalty(parameters)  # λ Σ_k R(W_k)
     trace = Trace(network, X, Y, [None] + [a.T for a in ws.a[1:]], [h[:-1].T for h in ws.h], yhat, losses,
-                  float(losses.mean()), loss_spec=kernel.loss, activation_specs=list(kernel.hidden))
+                  float(losses.mean()) + penalty, loss_spec=kernel.loss, activation_specs=list(kernel.hidden),
+                  feature_specs=kernel.features, regularizer=kernel.regularizer, rate=kernel.rate, penalty=penalty)
     trace.grad_a = [None] + [g.T for g in ws.grad_a[1:]]
     trace.grad_W = [None] + gradients.W
     trace.grad_b = [None] + gradients.b

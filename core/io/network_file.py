@@ -37,6 +37,9 @@ def network_to_dict(network: Network, *, example: dict | None = None, metadata: 
         },
         "parameters": {},
     }
+    if network.features is not None:  # h_0 = φ(x): the features, and the width of x
+        data["network"]["features"] = list(network.features)
+        data["network"]["input_width"] = network.input_width
     for k in range(1, network.depth + 1):
         data["parameters"][f"W{k}"] = network.W(k).tolist()
         data["parameters"][f"b{k}"] = network.b(k).tolist()
@@ -118,6 +121,12 @@ def network_from_dict(data: Any) -> tuple[Network, dict]:
     activations = _require(net, "activations", list, "network")
     loss = _require(net, "loss", str, "network")
     seed = net.get("seed", 0)
+    features = net.get("features")
+    input_width = net.get("input_width")
+    if features is not None and not (isinstance(features, list) and all(isinstance(f, str) for f in features)):
+        raise FileFormatError("network: 'features' must be a list of names")
+    if input_width is not None and (not isinstance(input_width, int) or isinstance(input_width, bool)):
+        raise FileFormatError("network: 'input_width' must be a whole number")
     if not all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
         raise FileFormatError("network: 'sizes' must be a list of whole numbers")
     if not all(isinstance(g, str) for g in activations):
@@ -125,7 +134,7 @@ def network_from_dict(data: Any) -> tuple[Network, dict]:
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise FileFormatError(f"network: 'seed' must be a whole number ≥ 0, not {seed!r}")
     try:
-        network = Network(sizes, activations, loss, seed=seed)
+        network = Network(sizes, activations, loss, seed=seed, features=features, input_width=input_width)
     except (NetworkError, ValueError) as exc:
         raise FileFormatError(f"network: {exc}") from None
     params = _require(data, "parameters", dict, "the file")

@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from core.plugin_host.registry import Activation, DatasetSpec, Loss, Optimizer
+from core.plugin_host.registry import Activation, DatasetSpec, Feature, Loss, Optimizer, Regularizer
 
-TEXT_FIELDS = ("formula", "derivative_formula", "output_formula", "gradient_formula", "description", "numpy_source")
+TEXT_FIELDS = ("formula", "derivative_formula", "output_formula", "gradient_formula", "description", "numpy_source",
+               "label")
 PROBE_SHAPES = ((1, 1), (5,), (16, 7))  # a batch of one, a vector, a wide batch
 CURVE_INTERVAL = (-4.0, 4.0)
 CURVE_POINTS = 161
@@ -127,6 +128,34 @@ def loss_shape_problem(loss: Loss) -> str | None:
     return None
 
 
+def feature_shape_problem(feature: Feature) -> str | None:
+    """φ must map raw inputs X (B × ``inputs``) to one real number per sample, for any B."""
+    inputs = feature.inputs
+    if isinstance(inputs, bool) or not isinstance(inputs, int) or not 1 <= inputs <= 64:
+        return f"inputs must be a whole number from 1 to 64, not {inputs!r}"
+    rng = np.random.default_rng(3)
+    try:
+        for batch in (1, 16):
+            X = rng.uniform(-6, 6, size=(batch, inputs))
+            _checked(_probe("φ(x)", feature.fn, X), "φ(x)", (batch,))
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def regularizer_shape_problem(reg: Regularizer) -> str | None:
+    """R(W) must be one real number and ∂R/∂W shaped like W, for any W_k."""
+    rng = np.random.default_rng(4)
+    try:
+        for shape in ((1, 1), (5, 3)):
+            W = rng.normal(size=shape)
+            _checked(_probe("R(W)", reg.penalty, W.copy()), "R(W)", ())
+            _checked(_probe("∂R/∂W", reg.gradient, W.copy()), "∂R/∂W", shape)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def activation_curves(act: Activation) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """a, g(a) and g'(a) over [-4, 4] for drawing (None where the plugin fails; NaN gaps)."""
     a = np.linspace(*CURVE_INTERVAL, CURVE_POINTS)
@@ -161,6 +190,10 @@ def contract_problem(kind: str, item: Any) -> str | None:
         return elementwise_problem(item)
     if isinstance(item, Loss):
         return loss_shape_problem(item)
+    if isinstance(item, Feature):
+        return feature_shape_problem(item)
+    if isinstance(item, Regularizer):
+        return regularizer_shape_problem(item)
     return None
 
 

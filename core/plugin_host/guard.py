@@ -165,7 +165,11 @@ FUNCTION_NAMES = {  # attribute -> the quantity it computes, as the messages say
     "fn": "g(a)", "derivative": "g'(a)", "derivative_from_output": "g'(a)",
     "output": "ŷ = O(a_L)", "value": "the loss value", "value_from_logits": "the loss value",
     "gradient": "∇a_L", "validate_target": "the target check", "factory": "the optimizer's factory",
-    "generate": "the data",
+    "generate": "the data", "penalty": "R(W)",
+}
+KIND_FUNCTION_NAMES = {  # where a kind's function computes something else than the table says
+    "feature": {"fn": "φ(x)"},
+    "regularizer": {"gradient": "∂R/∂W"},
 }
 
 
@@ -173,7 +177,7 @@ def describe(culprit: Any) -> str:
     """``g'(a) of activation 'x' from plugin 'p'`` for a (contribution, attribute) pair."""
     item, attribute = culprit if isinstance(culprit, tuple) else (culprit, "")
     kind = type(item).__name__.lower().replace("datasetspec", "dataset")
-    quantity = FUNCTION_NAMES.get(attribute, attribute)
+    quantity = KIND_FUNCTION_NAMES.get(kind, {}).get(attribute) or FUNCTION_NAMES.get(attribute, attribute)
     where = f"{quantity} of " if quantity else ""
     return f"{where}{kind} {getattr(item, 'name', '?')!r} from plugin {getattr(item, 'plugin', '?')!r}"
 

@@ -45,3 +45,21 @@ def register_datasets(register):
     ``generate(n_samples, seed, **params)`` returns ``(X, y)``.
     """
 
+
+@hookspec
+def register_features(register):
+    """Register input features: ``register(name, fn, *, inputs, label, formula, description)``.
+
+    ``fn(X)`` maps the raw inputs X (B × ``inputs``) to one column (B,): one unit of
+    h_0 = φ(x).
+    """
+
+
+@hookspec
+def register_regularizers(register):
+    """Register penalties on the weights: ``register(name, penalty, gradient, *, formula,
+    gradient_formula, description)``.
+
+    ``penalty(W)`` is R(W) for one W_k (a number), ``gradient(W)`` is ∂R/∂W (shaped like W);
+    training minimises L + λ Σ_k R(W_k).
+    """

@@ -34,6 +34,8 @@ BUILTIN_MODULES = (
     "plugins.losses",
     "plugins.optimizers",
     "plugins.datasets",
+    "plugins.features",
+    "plugins.regularizers",
 )
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 PLUGIN_DIR_ENV = "BACKPROP_STUDIO_PLUGIN_DIR"
@@ -299,11 +301,14 @@ class PluginHost:
             self.flagged.emit(item)
 
     def in_use(self, activations: Iterable[str] = (), loss: str | None = None, optimizer: str | None = None,
-               dataset: str | None = None) -> list[Any]:
+               dataset: str | None = None, *, features: Iterable[str] = (),
+               regularizer: str | None = None) -> list[Any]:
         """The registered contributions with these names (unknown names are left out)."""
         reg = self.registry
         items: list[Any] = [reg.activations.get(name) for name in dict.fromkeys(activations)]
         items += [reg.losses.get(loss or ""), reg.optimizers.get(optimizer or ""), reg.datasets.get(dataset or "")]
+        items += [reg.features.get(name) for name in dict.fromkeys(features)]
+        items.append(reg.regularizers.get(regularizer or ""))
         return [item for item in items if item is not None]
 
     def explain_failure(self, error: BaseException, suspects: Iterable[Any]) -> str:

@@ -1,4 +1,5 @@
-"""What the loaded plugins contribute: activations, losses, optimizers and datasets."""
+"""What the loaded plugins contribute: activations, losses, optimizers, datasets, input features
+and regularizers."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -98,13 +99,51 @@ class DatasetSpec:
     problem: str | None = None
 
 
+@dataclass
+class Feature:
+    """An input feature φ_j: h_0 = φ(x) holds one per input unit (x_1, x_1², sin x_1 …).
+
+    ``fn(X)`` maps the raw inputs X (B × ``inputs``) to the feature's column (B,).
+    """
+
+    name: str
+    fn: Callable[[np.ndarray], np.ndarray]
+    inputs: int = 2  # the number of raw inputs x it reads (columns of X)
+    label: str = ""  # short, for the canvas: "x₁²"
+    formula: str = ""  # mathtext, e.g. r"x_1^2"
+    description: str = ""
+    plugin: str = ""
+    problem: str | None = None
+
+
+@dataclass
+class Regularizer:
+    """A penalty on the weights added to the loss: L + λ Σ_k R(W_k), so ∇W_k gains λ ∂R/∂W_k.
+
+    ``penalty(W)`` is R(W) for one W_k (a number); ``gradient(W)`` is ∂R/∂W, shaped like W.
+    Biases are not penalised.
+    """
+
+    name: str
+    penalty: Callable[[np.ndarray], float]
+    gradient: Callable[[np.ndarray], np.ndarray]
+    formula: str = ""  # mathtext of R(W), e.g. r"R(W) = \frac{1}{2} \sum_{ij} w_{ij}^2"
+    gradient_formula: str = ""  # mathtext of ∂R/∂W, e.g. r"\partial R / \partial W = W"
+    description: str = ""
+    plugin: str = ""
+    problem: str | None = None
+
+
 KINDS = {
     "activations": Activation,
     "losses": Loss,
     "optimizers": Optimizer,
     "datasets": DatasetSpec,
+    "features": Feature,
+    "regularizers": Regularizer,
 }
-SINGULAR = {"activations": "activation", "losses": "loss", "optimizers": "optimizer", "datasets": "dataset"}
+SINGULAR = {"activations": "activation", "losses": "loss", "optimizers": "optimizer", "datasets": "dataset",
+            "features": "feature", "regularizers": "regularizer"}
 
 
 class Registry:
@@ -115,6 +154,8 @@ class Registry:
         self.losses: dict[str, Loss] = {}
         self.optimizers: dict[str, Optimizer] = {}
         self.datasets: dict[str, DatasetSpec] = {}
+        self.features: dict[str, Feature] = {}
+        self.regularizers: dict[str, Regularizer] = {}
 
     def table(self, kind: str) -> dict[str, Any]:
         return getattr(self, kind)
@@ -152,6 +193,12 @@ class Registry:
 
     def dataset(self, name: str) -> DatasetSpec:
         return self._get("datasets", name)
+
+    def feature(self, name: str) -> Feature:
+        return self._get("features", name)
+
+    def regularizer(self, name: str) -> Regularizer:
+        return self._get("regularizers", name)
 
     def usable(self, kind: str) -> list[str]:
         """Names of the contributions of ``kind`` that passed their checks."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from core.plugin_host.registry import Activation, DatasetSpec, Loss, Optimizer
+from core.plugin_host.registry import Activation, DatasetSpec, Feature, Loss, Optimizer, Regularizer
 
 # Sample points for the derivative check, away from 0 where relu-like kinks sit.
 # what a plugin's code may raise that must not stop the program (KeyboardInterrupt still does)
@@ -126,9 +126,45 @@ def check_dataset(spec: DatasetSpec) -> str | None:
     return None
 
 
+def check_feature(feature: Feature) -> str | None:
+    """A feature must give finite numbers for inputs in the range datasets use (the shapes are
+    checked by the contract: :func:`core.plugin_host.contract.feature_shape_problem`)."""
+    try:
+        X = np.random.default_rng(0).uniform(-6, 6, size=(7, feature.inputs))
+        _as_array(feature.fn(X.copy()), "φ(x)", (7,))  # finite, one number per sample
+    except PLUGIN_ERRORS as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def check_regularizer(reg: Regularizer) -> str | None:
+    """R(W) must be a finite number and its gradient ∂R/∂W agree with finite differences."""
+    W = SAMPLE_POINTS.reshape(3, 4)
+    try:
+        value = np.asarray(reg.penalty(W.copy()), dtype=float)
+        if value.shape != () or not np.isfinite(value):
+            raise ValueError(f"penalty(W) must return one finite number, not an array of shape {value.shape}")
+        grad = _as_array(reg.gradient(W.copy()), "gradient(W)", W.shape)
+        numeric = np.empty_like(W)
+        for index in np.ndindex(W.shape):
+            up, down = W.copy(), W.copy()
+            up[index] += STEP
+            down[index] -= STEP
+            numeric[index] = (float(reg.penalty(up)) - float(reg.penalty(down))) / (2 * STEP)  # ∂R/∂w ≈ ΔR/2h
+    except PLUGIN_ERRORS as exc:
+        return f"{type(exc).__name__}: {exc}"
+    error = np.abs(grad - numeric) / (1 + np.abs(grad))
+    if np.max(error) > TOLERANCE:
+        return ("its gradient (∂R/∂W) disagrees with finite differences of its penalty by up to "
+                f"{np.max(np.abs(grad - numeric)):.3g}")
+    return None
+
+
 CHECKS: dict[str, Callable[[Any], str | None]] = {
     "activations": check_activation,
     "losses": check_loss,
     "optimizers": check_optimizer,
     "datasets": check_dataset,
+    "features": check_feature,
+    "regularizers": check_regularizer,
 }

@@ -109,7 +109,13 @@ class TrainingSetup:
         if epochs is None:
             epochs = self.stop.epochs if self.stop.epochs is not None else DEFAULT_EPOCHS
         return TrainConfig(optimizer=self.optimizer, hyperparameters=dict(self.hyperparameters),
-                           batch_size=self.batch_size, epochs=epochs, seed=self.seed)
+                           batch_size=self.batch_size, epochs=epochs, seed=self.seed,
+                           regularization=self.regularization, rate=self.rate)
+
+    @property
+    def penalty(self) -> tuple[str, float] | None:
+        """(regularizer, λ) for the engine (``run_trace``, ``Kernel``), or None without one."""
+        return (self.regularization, self.rate) if self.regularization else None
 
     def csv_path(self, folder: str | Path | None) -> Path:
         """The CSV file, a relative path taken from ``folder`` (the network file's)."""

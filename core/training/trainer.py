@@ -53,6 +53,8 @@ class TrainConfig:
     epochs: int = 10
     seed: int = 0  # shuffling of the mini-batches (initialisation has the network's seed)
     dtype: str = "float64"  # float32 trains faster on wide nets; trace always uses float64
+    regularization: str | None = None  # a regularizer plugin's name: the loss gains λ Σ_k R(W_k)
+    rate: float = 0.0  # λ
 
 
 @dataclass
@@ -122,17 +124,19 @@ class Trainer:
         if report_every is not None and report_every < 1:
             raise ValueError("report_every must be at least 1 (or None)")
         self.dtype = np.dtype(self.config.dtype)
-        train.check_inputs(network.sizes[0])
+        train.check_inputs(network.input_width)
         self.train, self.test = train, test
-        self.kernel = Kernel(network, registry)
+        regularization = (self.config.regularization, self.config.rate) if self.config.regularization else None
+        self.kernel = Kernel(network, registry, regularization)
         self.optimizer = registry.optimizer(self.config.optimizer).create(**self.config.hyperparameters)
         self.inputs = self.kernel.input_rows(train.X, dtype=self.dtype)  # h_0 with a 1 appended, per sample
-        self.X = self.inputs[:, :-1]
+        # the raw inputs x (evaluate and train_on apply φ); without features h_0 = x, a view
+        self.X = self.inputs[:, :-1] if self.kernel.features is None else train.X.astype(self.dtype)
         self.Y = train.targets(network.sizes[-1]).astype(self.dtype)
         self.X_test: np.ndarray | None = None
         self.Y_test: np.ndarray | None = None
         if test is not None and len(test):
-            test.check_inputs(network.sizes[0])
+            test.check_inputs(network.input_width)
             self.X_test = test.X.astype(self.dtype)
             self.Y_test = test.targets(network.sizes[-1]).astype(self.dtype)
         self.parameters = FlatParameters.of(network.weights, network.biases, self.dtype)
@@ -233,7 +237,8 @@ class Trainer:
         if report is None:
             report = count >= self._check_at and self._report_due()
         if report:
-            loss = float(np.add.reduce(run.losses(Y), axis=None)) / len(rows)
+            # the batch's mean loss, plus λ Σ_k R(W_k) with a regularizer
+            loss = float(np.add.reduce(run.losses(Y), axis=None)) / len(rows) + self.kernel.penalty(self.parameters)
             norms = self.gradients.weight_norms()  # ‖∇W_k‖ (Frobenius), before the optimizer sees them
             if not math.isfinite(loss + sum(norms)):
                 self._diverged(rows[:, :-1], Y)
@@ -350,10 +355,14 @@ def locate_non_finite(trainer: Trainer, X: np.ndarray, Y: np.ndarray) -> tuple[s
             return (f"training stopped at step {step}: the parameters of layer {k} (W{k} or b{k}) "
                     "became NaN or infinite; lower the learning rate", k, f"W{k}")
     probe = trainer.network.copy()
+    if probe.features is not None:  # X holds the rows h_0 = φ(x): the probe reads them as its inputs
+        probe.features, probe.input_width = None, probe.sizes[0]
+    kernel = trainer.kernel
+    regularization = (kernel.regularizer.name, kernel.rate) if kernel.regularizer is not None else None
     with np.errstate(all="ignore"):
         probe.weights = [W.astype(float) for W in trainer.weights]
         probe.biases = [b.astype(float) for b in trainer.biases]
-        trace = run_trace(probe, X.astype(float), Y.astype(float), trainer.registry)
+        trace = run_trace(probe, X.astype(float), Y.astype(float), trainer.registry, regularization)
         for item in all_steps(trace):
             if not np.all(np.isfinite(item.values)):
                 return (f"training stopped at step {step}: {item.quantity} of layer {item.layer} is NaN or "

@@ -239,14 +239,14 @@ class TrainingForm(QWidget):
         self.samples.setEnabled(spec is not None)
         self.noise.setEnabled(spec is not None and "noise" in spec.defaults)
 
-    def fits(self, name: str, sizes: list[int]) -> bool:
-        """Whether dataset ``name`` fits a network with these layer sizes."""
+    def fits(self, name: str, n_inputs: int, n_outputs: int) -> bool:
+        """Whether dataset ``name`` fits a network reading ``n_inputs`` raw inputs, with ``n_outputs`` outputs."""
         spec = self.registry.datasets.get(name)
-        if spec is None or spec.n_inputs not in (None, sizes[0]):
+        if spec is None or spec.n_inputs not in (None, n_inputs):
             return False
         if spec.task == "regression":
-            return sizes[-1] == 1
-        return spec.n_classes in (None, sizes[-1]) or (sizes[-1] == 1 and spec.n_classes == 2)
+            return n_outputs == 1
+        return spec.n_classes in (None, n_outputs) or (n_outputs == 1 and spec.n_classes == 2)
 
     # -- the setup ------------------------------------------------------------------------
     def show_setup(self, setup: TrainingSetup) -> None:

@@ -95,7 +95,7 @@ class MapView(QObject):
 
     def request(self) -> None:
         """Ask the worker for maps of the network's current weights."""
-        if self.dataset is None or self.plot.extent is None or self.dataset.n_inputs != self.network.sizes[0]:
+        if self.dataset is None or self.plot.extent is None or self.dataset.n_inputs != self.network.input_width:
             return
         try:
             if self._kernel is None:

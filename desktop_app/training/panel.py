@@ -339,7 +339,7 @@ class TrainingPanel(QWidget):
         self.data = None
         try:
             full, train, test = self._generate()
-            full.check_inputs(self.network.sizes[0])
+            full.check_inputs(self.network.input_width)
             full.targets(self.network.sizes[-1])
         except PLUGIN_ERRORS as exc:
             message = str(exc) if isinstance(exc, (DatasetError, ValueError)) else f"{type(exc).__name__}: {exc}"
@@ -369,12 +369,13 @@ class TrainingPanel(QWidget):
 
     def _fit_dataset_to_network(self, *, as_saved: bool = False) -> None:
         """Pick a dataset that fits the network if the setup's does not."""
-        sizes, registry = self.network.sizes, self.state.registry
+        registry = self.state.registry
+        n_in, n_out = self.network.input_width, self.network.sizes[-1]  # raw inputs x (h_0 = φ(x))
         name = self.setup.dataset
-        if self.setup.is_csv or (name in registry.datasets and self.form.fits(name, sizes)):
+        if self.setup.is_csv or (name in registry.datasets and self.form.fits(name, n_in, n_out)):
             return
         for candidate in registry.usable("datasets"):
-            if self.form.fits(candidate, sizes):
+            if self.form.fits(candidate, n_in, n_out):
                 self._set_setup(self.setup.with_changes(dataset=candidate, samples=None, noise=None),
                                 as_saved=as_saved)
                 self.form.show_setup(self.setup)

@@ -90,7 +90,8 @@ class TrainingSession:
                  test: Dataset | None = None, *, stop: StopWhen | None = None, epochs_before: int = 0,
                  host=None) -> None:
         self.host = host
-        self.suspects = host.in_use(network.activations, network.loss, config.optimizer) if host else []
+        self.suspects = host.in_use(network.activations, network.loss, config.optimizer,
+                                    features=network.features or (), regularizer=config.regularization) if host else []
         self.gate = Gate()
         self.trainer = Trainer(network, train, registry, config, test, sync_network=False, step_history=0,
                                report_every=None, report_seconds=LIVE_REPORT_SECONDS, gate=self.gate)

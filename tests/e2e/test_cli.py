@@ -14,7 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TEXTBOOK = ROOT / "resources" / "examples" / "textbook.json"
 SCRIPT = Path(sys.executable).parent / "backprop-studio"
-BUILTINS = {"plugins.activations", "plugins.losses", "plugins.optimizers", "plugins.datasets"}
+BUILTINS = {"plugins.activations", "plugins.losses", "plugins.optimizers", "plugins.datasets", "plugins.features",
+            "plugins.regularizers"}
 
 GOOD_PLUGIN = textwrap.dedent('''
     import numpy as np
