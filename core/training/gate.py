@@ -123,4 +123,6 @@ class Gate:
     def _update(self) -> None:
         """Recompute the fast path and wake the training thread (the condition is held)."""
         self.open = not (self._paused or self._held or self._stopped or self._interval or self._budget)
+        if self.open:  # the training thread goes on without calling wait(): it is (about to be) in a step
+            self.resting = False
         self._condition.notify_all()

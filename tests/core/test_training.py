@@ -314,3 +314,16 @@ def test_bad_configurations_are_refused(registry):
         Trainer(Network([3, 2], []), data, registry)
     with pytest.raises(DatasetError, match="2 classes"):
         Trainer(Network([2, 3], []), data, registry)
+
+
+def test_the_gate_knows_a_step_is_running_on_the_fast_path():
+    """Open (no pace, no hold), the trainer skips wait(): the gate must not say it rests, or Stop
+    would not notice a step stuck in plugin code."""
+    gate = Gate()
+    assert gate.resting  # nobody stepping yet
+    gate.set_rate(None)
+    gate.run()
+    assert gate.open and not gate.resting
+    assert not gate.wait_until_resting(0.05)
+    gate.stop()
+    assert not gate.open
