@@ -17,6 +17,7 @@ from ..plain_text import plain_label
 from .drops import DropPlan, plan_drop
 from .editing import SceneEditing
 from .export import export_scene
+from .items import ButtonItem, LayerItem
 from .layout import insertion_x
 from .scene import NetworkScene
 from .selection import Selection
@@ -70,6 +71,8 @@ class NetworkView(QGraphicsView):
         self.max_fit_scale = MAX_FIT_SCALE
         self._fit_timer = QTimer(self, singleShot=True, interval=0)
         self._fit_timer.timeout.connect(self._fit_if_auto)
+        self._anchor: tuple[int, str, QPoint] | None = None  # a − / + button just clicked: keep it put
+        self._fit_on_leave = False  # the anchored fit did not magnify: fit when the pointer leaves
         self._watch(self.scene_.document)
         self.addActions(self.editing.actions.all())  # the keys work while the canvas has focus
         colours.notifier().changed.connect(self._restyle)
@@ -117,6 +120,7 @@ class NetworkView(QGraphicsView):
         document.structure_changed.connect(self._structure_changed)
 
     def _structure_changed(self) -> None:
+        self._make_scroll_room()
         self.schedule_fit()
         self._describe()
 
@@ -168,16 +172,65 @@ class NetworkView(QGraphicsView):
         keep fitting it on resize and structural edits. The step legend's strip at the top is
         kept free."""
         self.auto_fit = True
+        self._fit_on_leave = False
+        scale, top = self._fit_scale()
+        if scale is None:
+            return
+        self.setTransform(QTransform.fromScale(scale, scale))
+        self._make_scroll_room()
+        self.centerOn(self.network_rect().center() - QPointF(0, top / 2 / scale))
+
+    def _fit_scale(self) -> tuple[float | None, int]:
+        """The scale at which the network fits (None if it cannot), and the legend's strip."""
         rect = self.network_rect()
         viewport = self.viewport().rect()
         top = self.legend.height() + 8 if self.legend.isVisible() else 0
         room_w = viewport.width() - 2 * FIT_MARGIN
         room_h = viewport.height() - 2 * FIT_MARGIN - top
         if rect.isEmpty() or room_w <= 0 or room_h <= 0:
+            return None, top
+        return min(room_w / rect.width(), room_h / rect.height(), self.max_fit_scale), top
+
+    def _fit_keeping_button(self, k: int, label: str, where: QPoint) -> None:
+        """After a click on layer k's − or + button: the button stays under the pointer (the
+        next click lands on it too) and the view shrinks about it as far as the network needs
+        to stay in view; it is fitted fully once the pointer leaves the canvas."""
+        layers = self.scene_.layer_items
+        button = getattr(layers[k], "plus" if label == "+" else "minus", None) if k < len(layers) else None
+        fit, top = self._fit_scale()
+        if button is None or fit is None:
+            self.zoom_to_fit()
             return
-        scale = min(room_w / rect.width(), room_h / rect.height(), self.max_fit_scale)
+        b, rect, room = button.sceneBoundingRect().center(), self.network_rect(), self.viewport().rect()
+        limits = [self.transform().m11(), fit]  # never magnified between clicks
+        # each side of the network inside the canvas, with the button's centre fixed at ``where``
+        for scene_gap, view_gap in ((b.x() - rect.left(), where.x() - FIT_MARGIN),
+                                    (rect.right() - b.x(), room.width() - FIT_MARGIN - where.x()),
+                                    (b.y() - rect.top(), where.y() - FIT_MARGIN - top),
+                                    (rect.bottom() - b.y(), room.height() - FIT_MARGIN - where.y())):
+            if scene_gap > 0:
+                limits.append(view_gap / scene_gap)
+        scale = min(limits)
+        if scale < fit / 2:  # the button is too near an edge to keep it put: fit as usual
+            self.zoom_to_fit()
+            return
         self.setTransform(QTransform.fromScale(scale, scale))
-        self.centerOn(rect.center() - QPointF(0, top / 2 / scale))
+        self._make_scroll_room()
+        offset = QPointF(room.center() - where) / scale
+        self.centerOn(b + offset)  # the button's centre at ``where``
+        self._fit_on_leave = scale < fit
+
+    def _make_scroll_room(self) -> None:
+        """Let the view scroll a whole viewport beyond the network on every side (so a fit can
+        put any part of it anywhere, and a drag can pan it out of the way)."""
+        scale = self.transform().m11()
+        margin_x, margin_y = self.viewport().width() / scale, self.viewport().height() / scale
+        self.setSceneRect(self.network_rect().adjusted(-margin_x, -margin_y, margin_x, margin_y))
+
+    def leaveEvent(self, event) -> None:
+        super().leaveEvent(event)
+        if self._fit_on_leave and self.auto_fit:
+            self.zoom_to_fit()
 
     def schedule_fit(self) -> None:
         """Fit once the events in flight are handled (several resizes make one fit)."""
@@ -185,7 +238,12 @@ class NetworkView(QGraphicsView):
             self._fit_timer.start()
 
     def _fit_if_auto(self) -> None:
-        if self.auto_fit:
+        anchor, self._anchor = self._anchor, None
+        if not self.auto_fit:
+            return
+        if anchor is not None:
+            self._fit_keeping_button(*anchor)
+        else:
             self.zoom_to_fit()
 
     def network_visible(self) -> bool:
@@ -201,6 +259,7 @@ class NetworkView(QGraphicsView):
         scale = self.transform().m11()
         factor = max(MIN_SCALE / scale, min(MAX_SCALE / scale, factor))
         self.scale(factor, factor)
+        self._make_scroll_room()
 
     def export_image(self, path: str | Path) -> None:
         """Write the whole network to ``path``: SVG when it ends in .svg, else a PNG (2×)."""
@@ -301,6 +360,7 @@ class NetworkView(QGraphicsView):
             return
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
+        self._hide_message()  # an earlier refusal is no longer true
         kind, name = parse_item_id(item_id)
         if kind == "activation":
             self.last_activation = name
@@ -348,7 +408,13 @@ class NetworkView(QGraphicsView):
             self.viewport().unsetCursor()
             event.accept()
             return
+        pos = event.position().toPoint()
+        item = self.itemAt(pos)
+        if isinstance(item, ButtonItem) and item.label in ("+", "−") and isinstance(item.parentItem(), LayerItem):
+            self._anchor = (item.parentItem().k, item.label, pos)  # the fit after this click keeps it put
         super().mouseReleaseEvent(event)
+        if not self._fit_timer.isActive():
+            self._anchor = None  # the click changed nothing (e.g. refused)
 
     def sizeHint(self) -> QSize:
         return QSize(900, 560)

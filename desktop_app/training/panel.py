@@ -304,6 +304,8 @@ class TrainingPanel(QWidget):
         warning = lr_warning(new.hyperparameters.get("lr"))
         if warning:
             self._show_warning(warning)
+        elif lr_warning(old.hyperparameters.get("lr")):
+            self._show_progress()  # the warning no longer holds
 
     def _on_pace(self, pace: float | None) -> None:
         self._set_setup(self.setup.with_changes(pace=pace))

@@ -1,0 +1,87 @@
+"""What the screen says while building and training (issue 11's item 8): a refusal does not
+outlive a successful drop, the width buttons stay under the pointer between clicks, a
+learning rate far outside the usual range is warned about."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from core.engine.network import Network
+from desktop_app import files as files_module
+from desktop_app.canvas.synthetic import drag_and_drop, gap_point, layer_point
+from desktop_app.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, host, monkeypatch):
+    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
+
+    def make(network: Network) -> MainWindow:
+        win = MainWindow(host, network, use_autosave=False, restore_layout=False)
+        qtbot.addWidget(win)
+        win.resize(1280, 800)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+    return make
+
+
+def test_a_refusal_does_not_outlive_a_successful_drop(qtbot, window):
+    win = window(Network([2, 4, 2], "tanh", seed=1))
+    view = win.view
+    drag_and_drop(view, "activation:relu", layer_point(view, 0))  # the input layer has no activation
+    assert view.message(), "the refusal is shown"
+    drag_and_drop(view, "layer:dense", gap_point(view, 1))
+    assert win.document.network.depth == 3
+    assert view.message() == "", "the refusal is still shown after a drop that worked"
+
+
+def button_point(view, button) -> QPoint:
+    return view.mapFromScene(button.sceneBoundingRect().center())
+
+
+def test_the_width_buttons_stay_under_the_pointer_between_clicks(qtbot, window):
+    win = window(Network([2, 3, 2], "tanh", seed=1))
+    view, network = win.view, win.document.network
+    plus = view.scene_.layer_items[1].plus
+    where = button_point(view, plus)
+    for width in range(4, 12):
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+        QTest.qWait(150)  # longer than the canvas waits before it re-fits
+        assert network.sizes[1] == width, "a click on the same spot adds one more unit"
+        moved = button_point(view, view.scene_.layer_items[1].plus) - where
+        assert moved.manhattanLength() <= 2, f"the + button moved {moved} under the pointer"
+    minus = view.scene_.layer_items[1].minus
+    where = button_point(view, minus)
+    for width in range(10, 5, -1):
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+        QTest.qWait(150)
+        assert network.sizes[1] == width
+    assert view.network_visible()
+    shrunk = view.transform().m11()
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))  # the pointer leaves the canvas
+    assert view.transform().m11() > shrunk, "the smaller network is fitted (larger) again"
+    assert view.network_visible()
+
+
+def type_into(spin, text: str) -> None:
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    QTest.keyClicks(spin.lineEdit(), text)
+    QTest.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+
+
+def test_a_learning_rate_far_outside_the_usual_range_is_warned_about(qtbot, window):
+    win = window(Network([2, 4, 2], "tanh", seed=1))
+    panel = win.training
+    lr = panel.form.hyper["lr"]
+    type_into(lr, "50")
+    qtbot.waitUntil(lambda: "unusually large" in panel.status.text(), timeout=3000)
+    assert panel.setup.hyperparameters["lr"] == 50  # a warning, not a refusal
+    type_into(lr, "0.00000001")
+    qtbot.waitUntil(lambda: "unusually small" in panel.status.text(), timeout=3000)
+    type_into(lr, "0.05")
+    qtbot.waitUntil(lambda: "unusually" not in panel.status.text(), timeout=3000)
+    assert panel.setup.hyperparameters["lr"] == 0.05
