@@ -103,16 +103,21 @@ class Kernel:
             return 0.0
         return self.rate * sum(float(self.regularizer.penalty(W)) for W in parameters.W)  # λ Σ_k R(W_k)
 
+    def regularizer_gradient(self, W: np.ndarray) -> np.ndarray:
+        """∂R/∂W for one W_k, checked (the regularizer must be set)."""
+        reg = self.regularizer
+        assert reg is not None
+        dR = np.asarray(reg.gradient(W))
+        if dR.shape != W.shape or dR.dtype.kind not in "biuf":
+            raise ValueError(f"∂R/∂W of regularizer {reg.name!r} from plugin {reg.plugin!r} returned "
+                             f"{dR.dtype} of shape {dR.shape} for a W of shape {W.shape}")
+        return dR
+
     def penalty_gradient(self, W: np.ndarray) -> np.ndarray:
         """λ ∂R/∂W for one W_k (zeros without a regularizer)."""
         if self.regularizer is None or not self.rate:
             return np.zeros_like(W)
-        extra = np.asarray(self.regularizer.gradient(W))
-        if extra.shape != W.shape or extra.dtype.kind not in "biuf":
-            reg = self.regularizer
-            raise ValueError(f"∂R/∂W of regularizer {reg.name!r} from plugin {reg.plugin!r} returned "
-                             f"{extra.dtype} of shape {extra.shape} for a W of shape {W.shape}")
-        return self.rate * extra  # λ ∂R/∂W_k
+        return self.rate * self.regularizer_gradient(W)  # λ ∂R/∂W_k
 
     def add_penalty_gradients(self, parameters: FlatParameters, gradients: FlatParameters) -> None:
         """∇W_k += λ ∂R/∂W_k for every layer (the biases are not regularised)."""
@@ -312,6 +317,7 @@ class Trace:
     regularizer: Regularizer | None = None  # its plugin entry, for its formulas
     rate: float = 0.0  # λ
     penalty: float = 0.0  # λ Σ_k R(W_k), included in ``loss``
+    penalty_gradients: list = field(default_factory=list)  # ∂R/∂W_k (without λ; index 0 None), in ∇W_k
 
     @property
     def depth(self) -> int:
@@ -333,6 +339,10 @@ class Trace:
             return self.X
         if name == "penalty":
             return self.penalty
+        if name == "lambda":
+            return self.rate
+        if name.startswith("dR"):  # ∂R/∂W_k of the regularizer, dR2 for layer 2
+            return self.penalty_gradients[int(name[2:])]
         prefix, _, index = name.rpartition("_") if name.startswith("grad_") else ("", "", name)
         letter, k = index[0], int(index[1:])
         table = {
@@ -375,6 +385,8 @@ def run_trace(network: Network, X, Y, registry: Registry,
     trace = Trace(network, X, Y, [None] + [a.T for a in ws.a[1:]], [h[:-1].T for h in ws.h], yhat, losses,
                   float(losses.mean()) + penalty, loss_spec=kernel.loss, activation_specs=list(kernel.hidden),
                   feature_specs=kernel.features, regularizer=kernel.regularizer, rate=kernel.rate, penalty=penalty)
+    if kernel.regularizer is not None:  # ∂R/∂W_k, the part of ∇W_k the step-through shows beside ∇a_k h_{k-1}ᵀ
+        trace.penalty_gradients = [None] + [kernel.regularizer_gradient(W) for W in parameters.W]
     trace.grad_a = [None] + [g.T for g in ws.grad_a[1:]]
     trace.grad_W = [None] + gradients.W
     trace.grad_b = [None] + gradients.b

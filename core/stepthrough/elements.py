@@ -71,8 +71,8 @@ def element_view(step: Step, trace: Trace, selection: tuple, *, lr: float = 0.1)
     ctx = Context(trace, lr)
     kind, layer, *index = selection
     form = FORMS.get(step.kind)
-    target = {"a": "neuron", "h": "neuron", "yhat": "neuron", "grad_aL": "neuron", "grad_h": "neuron",
-              "grad_a": "neuron", "grad_W": "weight", "grad_b": "bias", "update": "weight|bias",
+    target = {"features": "neuron", "a": "neuron", "h": "neuron", "yhat": "neuron", "grad_aL": "neuron",
+              "grad_h": "neuron", "grad_a": "neuron", "grad_W": "weight", "grad_b": "bias", "update": "weight|bias",
               "loss": ""}.get(step.kind, "")
     if form is None or not target:
         raise NotAnElement("this step writes a single number: there is no element to expand")
@@ -83,11 +83,23 @@ def element_view(step: Step, trace: Trace, selection: tuple, *, lr: float = 0.1)
         what = {"neuron": f"a neuron of layer {step.layer}", "weight": f"a weight into layer {step.layer}",
                 "bias": f"a bias of layer {step.layer}"}
         raise NotAnElement("select " + " or ".join(what[a] for a in allowed) + " to see this step for one element")
-    sizes = [trace.X.shape[1]] + [a.shape[1] for a in trace.a[1:]]
+    sizes = [trace.h[0].shape[1]] + [a.shape[1] for a in trace.a[1:]]  # n_0: h_0 (φ(x) with features)
     bounds = (sizes[layer],) + ((sizes[layer - 1],) if kind == "weight" else ())
     if len(index) != len(bounds) or not all(0 <= v < n for v, n in zip(index, bounds)):
         raise NotAnElement(f"there is no such {kind} in layer {layer} (widths {sizes})")
     return form(step, ctx, kind, [int(v) for v in index])
+
+
+def _features(step, ctx, kind, index):
+    (i,) = index  # h_{0,i} = φ_i(x), the feature plugin's formula
+    feature = ctx.trace.feature_specs[i]
+    formula = feature.formula if isinstance(feature.formula, str) and feature.formula else rf"\phi_{{{i + 1}}}(x)"
+    x = _one(ctx.value("x"))
+    value = float(_one(step.values)[i])
+    listed = ", ".join(number(v) for v in x)
+    return ElementView(Element("h0", (i + 1,)), rf"h_{u(0, i + 1)} = {formula}",
+                       rf"x = ({listed}):\quad h_{u(0, i + 1)} = {number(value)}", value,
+                       f"feature {feature.name}" + (f": {feature.description}" if feature.description else ""))
 
 
 def _a(step, ctx, kind, index):
@@ -147,16 +159,21 @@ def _grad_W(step, ctx, kind, index):
     k, (i, j) = step.k, index
     value = float(step.values[i, j])
     lhs = rf"\partial L/\partial W_{u(k, i + 1, j + 1)}"
+    penalty_symbol = penalty_numbers = ""
+    if ctx.regularized:  # + λ [∂R/∂W_k]_{ij}, as the regularizer plugin writes ∂R/∂W
+        penalty_symbol = rf" + \lambda\, \left[{ctx.penalty_gradient_symbol(k)}\right]_{{{i + 1},{j + 1}}}"
+        penalty_numbers = f" + {f(ctx.value('lambda'))}{f(ctx.value(f'dR{k}')[i, j])}"
     if ctx.trace.batch_size > 1:
         ga, h = ctx.value(f"grad_a{k}")[:, i], ctx.value(f"h{k - 1}")[:, j]
         terms = [f"{f(x)}{f(y)}" for x, y in zip(ga, h)]
         return ElementView(Element(f"grad_W{k}", (i + 1, j + 1)),
-                           rf"{lhs} = \sum_s \partial L/\partial a_{u(k, i + 1)}^{{(s)}}\, h_{u(k - 1, j + 1)}^{{(s)}}",
-                           f"{lhs} = {_sum(terms)} = {number(value)}", value)
+                           rf"{lhs} = \sum_s \partial L/\partial a_{u(k, i + 1)}^{{(s)}}\, h_{u(k - 1, j + 1)}^{{(s)}}"
+                           + penalty_symbol,
+                           f"{lhs} = {_sum(terms)}{penalty_numbers} = {number(value)}", value)
     ga, h = _one(ctx.value(f"grad_a{k}"))[i], _one(ctx.value(f"h{k - 1}"))[j]
     return ElementView(Element(f"grad_W{k}", (i + 1, j + 1)),
-                       rf"{lhs} = \partial L/\partial a_{u(k, i + 1)}\, h_{u(k - 1, j + 1)}",
-                       f"{lhs} = {f(ga)}{f(h)} = {number(value)}", value)
+                       rf"{lhs} = \partial L/\partial a_{u(k, i + 1)}\, h_{u(k - 1, j + 1)}" + penalty_symbol,
+                       f"{lhs} = {f(ga)}{f(h)}{penalty_numbers} = {number(value)}", value)
 
 
 def _grad_b(step, ctx, kind, index):
@@ -208,8 +225,8 @@ def _update(step, ctx, kind, index):
                        rf"{name} \leftarrow {f(old)} - {f(ctx.lr)}{f(grad)} = {number(new)}", float(new))
 
 
-FORMS = {"a": _a, "h": _h, "yhat": _yhat, "grad_aL": _grad_aL, "grad_W": _grad_W, "grad_b": _grad_b,
-         "grad_h": _grad_h, "grad_a": _grad_a, "update": _update}
+FORMS = {"features": _features, "a": _a, "h": _h, "yhat": _yhat, "grad_aL": _grad_aL, "grad_W": _grad_W,
+         "grad_b": _grad_b, "grad_h": _grad_h, "grad_a": _grad_a, "update": _update}
 
 
 def _indexed(latex: str, i: int) -> str:

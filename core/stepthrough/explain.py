@@ -16,8 +16,8 @@ from core.engine.passes import Trace
 from core.stepthrough.latex_text import to_unicode
 from core.stepthrough.notation import symbol
 from core.stepthrough.numbers import array_text, number, sample
-from core.stepthrough.plugin_equations import split_equation, substitution
-from core.stepthrough.steps import Apply, Context, Q, Step, fill, part_symbol, rule_of
+from core.stepthrough.plugin_equations import plugin_reads, split_equation, substitution
+from core.stepthrough.steps import Apply, Context, PenaltyGradient, Q, Step, fill, part_symbol, right_side, rule_of
 
 
 @dataclass(frozen=True)
@@ -74,17 +74,18 @@ def explain(step: Step, trace: Trace, *, lr: float = 0.1, index: int = 0) -> Exp
         lines, texts, operands, result = _plugin_lines(step, ctx, index)
     else:
         for eq, (name, value) in zip(rule.equations, step.outputs):
-            rhs = eq.batch_rhs if (batch and eq.batch_rhs is not None) else eq.rhs
+            rhs = right_side(eq, ctx, batch)
+            column_rhs = right_side(eq, ctx)
             terms = [Term(symbol(name) + f" {eq.op} ")]
             for part in rhs:
                 terms += _part_terms(part, step.k, ctx, index, operands)
             shown = value if rule.phase == "update" else ctx.shown(name, index)
             terms += [Term(" = "), Term(name=name, value=shown)]
             lines.append(terms)
-            column = "".join(part_symbol(p, step.k) for p in eq.rhs)
+            column = "".join(part_symbol(p, step.k, ctx) for p in column_rhs)
             text = to_unicode(f"{symbol(name)} {eq.op} {column}")
-            if rhs is not eq.rhs:  # the batch form: the samples stacked as rows
-                text += " = " + to_unicode("".join(part_symbol(p, step.k) for p in rhs))
+            if rhs != column_rhs:  # the batch form: the samples stacked as rows
+                text += " = " + to_unicode("".join(part_symbol(p, step.k, ctx) for p in rhs))
             texts.append(text + " = " + terms_text(terms[1:]))
         result = array_text(lines[0][-1].value)
     hidden = 0 < step.layer < trace.depth
@@ -93,13 +94,20 @@ def explain(step: Step, trace: Trace, *, lr: float = 0.1, index: int = 0) -> Exp
     meaning = rule.meaning.format(k=step.k, p=step.k - 1, words=ctx.words(rule),
                                   g=ctx.activation(step.layer) if hidden else "",
                                   g_formula=f", {g_formula}," if g_formula else "",
-                                  g_slope=f", {g_slope}" if g_slope else "")
+                                  g_slope=f", {g_slope}" if g_slope else "",
+                                  features=ctx.features_text() if ctx.has("features") else "")
+    meaning += ctx.penalty_words(rule)
     return Explanation(step.formula, lines, "; ".join(texts), result, meaning, operands)
 
 
 def _part_terms(part, k: int, ctx: Context, index: int, operands: list) -> list[Term]:
     if isinstance(part, str):
         return [Term(part)]
+    if isinstance(part, PenaltyGradient):  # ∂R/∂W_k evaluated
+        name = "dR" + fill(part.weights, k)[1:]
+        value = ctx.value(name)
+        operands.append((name, value))
+        return [Term(name=name, value=value)]
     if isinstance(part, Apply):
         name = fill(part.arg.name, k)
         value = ctx.shown(name, index)
@@ -116,14 +124,17 @@ def _plugin_lines(step: Step, ctx: Context, index: int):
     """The numbers of a loss plugin's step: its formula with the values in place, or listed."""
     trace, L = ctx.trace, ctx.trace.depth
     B = trace.batch_size
-    lhs, rhs, _ = split_equation(step.formula)
+    rule = rule_of(step)
+    formula = ctx.plugin_formula(rule, L)  # the plugin's own (a penalty term is added below)
+    penalty = ctx.regularized and bool(rule.penalty)
+    lhs, rhs, _ = split_equation(formula)
     lhs = lhs or symbol(step.quantity)
     if step.quantity == "loss":
-        value: Any = float(trace.losses[index])
+        value: Any = float(trace.losses[index]) + (trace.penalty if penalty else 0.0)
     else:
         value = ctx.shown(step.quantity, index)
-    operands = [(name, ctx.shown(name, index)) for name in step.reads]
-    pieces = substitution(step.formula, L)
+    operands = [(name, ctx.shown(name, index)) for name in plugin_reads(rule.kind, formula, L)]
+    pieces = substitution(formula, L)
     terms = [Term(lhs + " = ")]
     scale = step.quantity == f"grad_a{L}" and B > 1  # the batch mean's 1/B
     if scale:
@@ -136,18 +147,22 @@ def _plugin_lines(step: Step, ctx: Context, index: int):
         terms.append(Term(rhs))
     if scale:
         terms.append(Term(r"\right)"))
+    if penalty:  # + λ Σ_k R(W_k), its value
+        terms += [Term(" + "), Term(name="penalty", value=trace.penalty)]
     terms += [Term(" = "), Term(name=step.quantity, value=value)]
     lines = [terms]
     if pieces is None:  # the values the formula reads, listed
         where = [Term(r"\mathrm{with}\ ")]
-        for n, (name, shown) in enumerate(operands):
+        listed = operands + ([("penalty", trace.penalty)] if penalty else [])
+        for n, (name, shown) in enumerate(listed):
             where += [Term((r",\ " if n else "") + symbol(name) + " = "), Term(name=name, value=shown)]
         lines.append(where)
     text = to_unicode(step.formula) + " = " + terms_text(terms[1:] if pieces is not None else terms[-1:])
     if pieces is None:
         text += "   (" + terms_text(lines[1][1:]) + ")"
     if step.quantity == "loss" and B > 1:
-        text += f"   (sample {index + 1}; the mean over the batch of {B}: {number(trace.loss)})"
+        plus = ", plus the penalty" if penalty else ""
+        text += f"   (sample {index + 1}; the mean over the batch of {B}{plus}: {number(trace.loss)})"
     result = number(trace.loss) if step.quantity == "loss" else array_text(value)
     return lines, [text], operands, result
 

@@ -30,7 +30,8 @@ def split(name: str) -> tuple[bool, str, int] | None:
 
 def symbol(name: str) -> str:
     """The LaTeX symbol of a quantity: a_2, \\hat{y}, \\nabla_{W_3} L, g'(a_1), \\eta."""
-    fixed = {"yhat": r"\hat{y}", "y": "y", "x": "x", "loss": "L", "eta": r"\eta"}
+    fixed = {"yhat": r"\hat{y}", "y": "y", "x": "x", "loss": "L", "eta": r"\eta", "lambda": r"\lambda",
+             "penalty": r"\lambda \sum_k R(W_k)"}
     if name in fixed:
         return fixed[name]
     parts = split(name)

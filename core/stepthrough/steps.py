@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from core.engine.passes import Trace
+from core.stepthrough import plugin_terms
 from core.stepthrough.latex_text import to_unicode
 from core.stepthrough.notation import read_name, split, sub, symbol
 from core.stepthrough.numbers import sample
@@ -48,7 +49,15 @@ class Apply:
     arg: Q
 
 
-Part = str | Q | Apply  # a str is LaTeX written as it is
+@dataclass(frozen=True)
+class PenaltyGradient:
+    r"""``∂R/∂W_k`` in the formula, as the regularizer plugin writes it (its ``gradient_formula``,
+    W written W_k: ``\mathrm{sign}(W_2)``); its numbers are ∂R/∂W_k evaluated."""
+
+    weights: str  # template of the W_k it is taken at, "W{k}"
+
+
+Part = str | Q | Apply | PenaltyGradient  # a str is LaTeX written as it is
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Equation:
     rhs: tuple[Part, ...]
     op: str = "="  # or r"\leftarrow" for an update
     batch_rhs: tuple[Part, ...] | None = None  # the form used with several samples (a sum over them)
+    penalty: tuple[Part, ...] = ()  # appended to the right side when the trace has a regularizer
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,12 @@ class Rule:
     plugin_field, plugin_words, default_formula, default_words, lhs
         For the loss plugin's steps: the Loss field holding the equation, the field holding
         the words, what to use when the plugin gives none, and the quantity written.
+    needs
+        ``"features"``: the rule applies only to a trace with input features (h_0 = φ(x)).
+    penalty, penalty_meaning
+        With a regularizer in the trace: LaTeX appended to a loss plugin step's formula, and
+        a sentence appended to the meaning (``{r_name}``, ``{r_formula}``, ``{r_gradient}``,
+        ``{rate}``, ``{penalty}`` from the regularizer plugin and the trace).
     """
 
     kind: str
@@ -98,6 +114,9 @@ class Rule:
     default_formula: str = ""
     default_words: str = ""
     lhs: str = ""
+    needs: str = ""
+    penalty: str = ""
+    penalty_meaning: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +128,8 @@ class Block:
     rules: tuple[Rule, ...]
 
 
+FEATURES = Rule("features", "forward", (Equation("h0", (r"\phi(", Q("x"), ")")),),
+                "The input units hold features of the raw input x, one each: {features}.", needs="features")
 A = Rule("a", "forward", (Equation("a{k}", (Q("b{k}"), " + ", Q("W{k}"), " ", Q("h{p}"))),),
          "Each unit of layer {k} adds up the outputs of layer {p}, each times the weight of its "
          "connection, and adds its bias.")
@@ -120,15 +141,21 @@ YHAT = Rule("yhat", "forward", meaning="{words}", plugin_field="output_formula",
             default_words="The output function of the loss turns the output scores a_L into the prediction ŷ.")
 LOSS = Rule("loss", "forward", meaning="{words}", plugin_field="formula", plugin_words="explanation",
             default_formula=r"L = \ell(y, \hat{y})", lhs="loss",
-            default_words="The loss measures how far the prediction ŷ is from the target y.")
+            default_words="The loss measures how far the prediction ŷ is from the target y.",
+            penalty=r" + \lambda \sum_k R(W_k)",
+            penalty_meaning=" The regularizer {r_name} adds the penalty λ Σₖ R(Wₖ) = {penalty}, with {r_formula} "
+                            "and λ = {rate}: large weights cost (the biases are not penalised).")
 GRAD_AL = Rule("grad_aL", "backward", meaning="{words}", plugin_field="gradient_formula",
                plugin_words="gradient_explanation", lhs="grad_a{k}",
                default_formula=r"\nabla_{a_L} L = \partial L / \partial a_L",
                default_words="The error signal at the output: how much each output score should move.")
 GRAD_W = Rule("grad_W", "backward", (Equation(
     "grad_W{k}", (Q("grad_a{k}"), r"\, ", Q("h{p}", transpose=True)),
-    batch_rhs=(Q("grad_a{k}", transpose=True, batch=True), r"\,", Q("h{p}", batch=True))),),
-    "Each weight's blame is the error of the unit it feeds times the input that flows through it.")
+    batch_rhs=(Q("grad_a{k}", transpose=True, batch=True), r"\,", Q("h{p}", batch=True)),
+    penalty=(" + ", Q("lambda"), r"\, ", PenaltyGradient("W{k}"))),),
+    "Each weight's blame is the error of the unit it feeds times the input that flows through it.",
+    penalty_meaning=" The regularizer {r_name} adds λ ∂R/∂Wₖ, with {r_gradient} and λ = {rate}, pulling "
+                    "every weight towards 0.")
 GRAD_B = Rule("grad_b", "backward", (Equation(
     "grad_b{k}", (Q("grad_a{k}"),),
     batch_rhs=(r"\sum_{s}", Q("grad_a{k}", batch=True))),),
@@ -146,6 +173,7 @@ UPDATE = Rule("update", "update", (
     "Every weight and bias takes a small step against its gradient, downhill on the loss.")
 
 TABLE: list[Block] = [
+    Block("forward", lambda L: [0], (FEATURES,)),
     Block("forward", lambda L: range(1, L + 1), (A, H)),
     Block("forward", lambda L: [L], (YHAT, LOSS)),
     Block("backward", lambda L: [L], (GRAD_AL,)),
@@ -212,11 +240,34 @@ class Context:
         """What the numbers line shows of ``name``: one sample's vector, or the whole batch."""
         value = self.value(name)
         parts = split(name)
-        per_sample = name in ("y", "yhat") or (parts is not None and parts[1] in PER_SAMPLE)
+        per_sample = name in ("x", "y", "yhat") or (parts is not None and parts[1] in PER_SAMPLE)
         return value if (batch or not per_sample) else sample(value, index)
 
     def activation(self, k: int) -> str:
         return self.trace.network.activations[k - 1]
+
+    def has(self, need: str) -> bool:
+        """Whether the trace has what a rule ``needs`` ("" always; "features": input features)."""
+        return not need or (need == "features" and bool(getattr(self.trace, "feature_specs", None)))
+
+    @property
+    def regularized(self) -> bool:
+        """Whether the loss and ∇W_k include a regularizer's penalty (a regularizer, λ ≠ 0)."""
+        return getattr(self.trace, "regularizer", None) is not None and bool(self.trace.rate)
+
+    # the plugins' own formulas and words (core.stepthrough.plugin_terms)
+    def features_latex(self) -> str:
+        return plugin_terms.features_latex(self.trace)
+
+    def features_text(self) -> str:
+        return plugin_terms.features_text(self.trace)
+
+    def penalty_gradient_symbol(self, k: int) -> str:
+        return plugin_terms.penalty_gradient_symbol(self.trace, k)
+
+    def penalty_words(self, rule: Rule) -> str:
+        """The rule's sentence on the penalty ("" without a regularizer)."""
+        return plugin_terms.penalty_words(self.trace, rule.penalty_meaning) if self.regularized else ""
 
     def words(self, rule: Rule) -> str:
         return self.plugin_text(rule.plugin_words) or rule.default_words
@@ -243,9 +294,11 @@ def output_layer(latex: str, L: int) -> str:
     return re.sub(r"a_(?:\{L\}|L)(?![A-Za-z])", f"a{sub(L)}", latex)
 
 
-def part_symbol(part: Part, k: int) -> str:
+def part_symbol(part: Part, k: int, ctx: Context | None = None) -> str:
     if isinstance(part, str):
         return part
+    if isinstance(part, PenaltyGradient):
+        return ctx.penalty_gradient_symbol(k) if ctx is not None else rf"\partial R / \partial W{sub(k)}"
     if isinstance(part, Apply):
         return f"g({symbol(fill(part.arg.name, k))})"
     text = symbol(fill(part.name, k))
@@ -262,7 +315,15 @@ def names_in(parts) -> list[str]:
         q = part.arg if isinstance(part, Apply) else part
         if isinstance(q, Q):
             found.append(q.name)
+        elif isinstance(q, PenaltyGradient):
+            found.append(q.weights)
     return found
+
+
+def right_side(eq: Equation, ctx: Context, batch: bool = False) -> tuple[Part, ...]:
+    """The parts of ``eq``'s right side for this trace: the batch form, the penalty term."""
+    rhs = eq.batch_rhs if (batch and eq.batch_rhs is not None) else eq.rhs
+    return rhs + eq.penalty if ctx.regularized else rhs
 
 
 def build(trace: Trace, *, lr: float = 0.1, include_update: bool = False) -> list[Step]:
@@ -274,7 +335,7 @@ def build(trace: Trace, *, lr: float = 0.1, include_update: bool = False) -> lis
     for b, block in enumerate(blocks):
         for k in block.layers(L):
             for rule in block.rules:
-                if rule.when(k, L):
+                if rule.when(k, L) and ctx.has(rule.needs):
                     steps.append(_step(rule, k, b, ctx))
     return steps
 
@@ -289,14 +350,19 @@ def _step(rule: Rule, k: int, b: int, ctx: Context) -> Step:
         name = fill(rule.lhs, k)
         writes: tuple[str, ...] = (name,)
         reads = plugin_reads(rule.kind, formula, L)
+        if ctx.regularized and rule.penalty:  # λ Σ_k R(W_k) reads every W_k
+            formula += rule.penalty
+            reads += tuple(f"W{j}" for j in range(1, L + 1))
         outputs: tuple[tuple[str, Any], ...] = ((name, ctx.value(name)),)
     else:
         formula = r",\ ".join(
-            f"{symbol(fill(eq.lhs, k))} {eq.op} " + "".join(part_symbol(p, k) for p in eq.rhs)
+            f"{symbol(fill(eq.lhs, k))} {eq.op} " + "".join(part_symbol(p, k, ctx) for p in right_side(eq, ctx))
             for eq in rule.equations)
+        if rule.needs == "features":  # h_0 = φ(x) = [x_1, x_1^2, …]: the feature plugins' formulas
+            formula += " = " + ctx.features_latex()
         writes = tuple(fill(eq.lhs, k) for eq in rule.equations)
-        reads = tuple(dict.fromkeys(read_name(fill(n, k)) for eq in rule.equations for n in names_in(eq.rhs)
-                                    if n != "eta"))
+        reads = tuple(dict.fromkeys(read_name(fill(n, k)) for eq in rule.equations
+                                    for n in names_in(right_side(eq, ctx)) if n not in ("eta", "lambda")))
         outputs = tuple((fill(eq.lhs, k), _result(rule, eq, k, ctx)) for eq in rule.equations)
     return Step(rule.phase, layer, writes[0], formula, reads, outputs[0][1], writes, rule.kind, k, b, outputs)
 

@@ -55,3 +55,17 @@ def test_an_unknown_regularizer_is_one_line_naming_it(tmp_path, featured):
     _, path = featured
     result = run("train", path, "--regularization", "l3", cwd=tmp_path, check=False)
     assert_one_line_error(result, "l3")
+
+
+def test_trace_steps_start_with_phi_and_carry_the_penalty_term(tmp_path, featured):
+    _, path = featured
+    data = json.loads(run("trace", path, "--input", 0.5, -1.0, "--target", 1, 0, "--json", cwd=tmp_path).stdout)
+    steps = {s["quantity"]: s for s in data["steps"]}
+    first = data["steps"][0]
+    assert (first["quantity"], first["reads"], first["layer"]) == ("h0", ["x"], 0)
+    assert first["formula"] == r"h_0 = \phi(x) = [x_1,\ x_1^2,\ \sin x_2]"
+    assert steps["loss"]["formula"].endswith(r" + \lambda \sum_k R(W_k)")
+    assert steps["grad_W1"]["formula"].endswith(r" + \lambda\, W_1")  # l2: ∂R/∂W = W, from the plugin
+    explained = run("trace", path, "--input", 0.5, -1.0, "--target", 1, 0, "--explain", cwd=tmp_path).stdout
+    assert "h₀ = φ(x) = φ([0.5, -1]) = [0.5, 0.25, -0.8415]" in explained
+    assert "regularizer l2" in explained
