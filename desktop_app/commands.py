@@ -207,3 +207,21 @@ class SetBias(NetworkCommand):
 
     def revert(self) -> None:
         self.network.set_bias(self.k, self.i, self.old_value)
+
+
+class SetFeatures(NetworkCommand):
+    """Use these input features h_0 = φ(x) (None: the raw inputs, h_0 = x)."""
+
+    def __init__(self, network: Network, features: list[str] | None) -> None:
+        text = "Use the raw inputs" if features is None else f"Use the input features {', '.join(features)}"
+        super().__init__(network, text)
+        self.features = None if features is None else list(features)
+        self.old_features = network.features
+        self.width = network.input_width
+
+    def apply(self) -> None:
+        self.old_features = self.network.features
+        self.network.set_features(self.features, self.width)
+
+    def revert(self) -> None:
+        self.network.set_features(self.old_features, self.width)

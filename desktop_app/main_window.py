@@ -18,6 +18,7 @@ from . import autosave, colours, plain_text
 from .actions import build_actions
 from .animation.step_panel import StepPanel
 from .app_state import AppState, silence
+from .canvas.feature_chooser import FeatureChooser
 from .canvas.neuron_maps import NeuronMaps
 from .canvas.view import NetworkView
 from .document import Document
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.state)
         self.plots = TrainingPlots()
         self.neuron_maps = NeuronMaps(self.view.scene_, self)
+        self.feature_chooser = FeatureChooser(self.view, self)  # the input layer's φ: h_0 = φ(x)
         self.training = TrainingPanel(self.state, self.plots, self.neuron_maps)
         self.palette_dock = self._dock("Palette", "palette_dock", self.palette_widget,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)

@@ -21,9 +21,9 @@ def output_function(network: Network, registry=None) -> str:
 
 
 def layer_title(network: Network, k: int, registry=None) -> str:
-    """``Input``, ``Hidden 2 · tanh`` or ``Output · softmax``."""
+    """``Input`` (``Input · φ(x)`` with input features), ``Hidden 2 · tanh`` or ``Output · softmax``."""
     if k == 0:
-        return "Input"
+        return "Input" if network.features is None else "Input · φ(x)"
     if k == network.depth:
         return f"Output · {output_function(network, registry)}"
     return f"Hidden {k} · {network.layers[k].activation}"
@@ -31,7 +31,15 @@ def layer_title(network: Network, k: int, registry=None) -> str:
 
 def layer_problem(network: Network, registry, k: int) -> str | None:
     """Why layer k cannot compute with the loaded plugins (a missing or flagged plugin), or None."""
-    if registry is None or k == 0:
+    if registry is None:
+        return None
+    if k == 0:  # input features: each must come from a loaded plugin
+        for name in network.features or ():
+            if name not in registry.features:
+                return (f"The input feature {name!r} is not available: no loaded plugin provides it. "
+                        "Choose other features with the φ button, or install its plugin.")
+            if registry.features[name].problem is not None:
+                return f"The input feature {name!r} is flagged: {registry.features[name].problem}"
         return None
     if k == network.depth:
         kind, name, table = "loss", network.loss, registry.losses
@@ -69,7 +77,7 @@ def _row(array, i: int) -> float | None:
 
 def trace_sizes(trace) -> list[int]:
     """The layer widths a trace was computed for (the network may have changed since)."""
-    return [trace.X.shape[1]] + [a.shape[1] for a in trace.a[1:]]
+    return [trace.h[0].shape[1]] + [a.shape[1] for a in trace.a[1:]]  # n_0: h_0 = φ(x) with features
 
 
 def neuron_values(trace, k: int, i: int) -> dict[str, float | None]:
@@ -119,13 +127,21 @@ def neuron_tooltip(network: Network, trace, k: int, i: int, error: str | None = 
     if shown in names:
         names.remove(shown)
         names.insert(0, shown)
-    lines = [f"{unit_name(n, i)} = " + (f"{Element('x', (i + 1,)).text()} = " if n == "h0" else "")
+    lines = [f"{unit_name(n, i)} = " + (f"{input_name(trace, i)} = " if n == "h0" else "")
              + number(values[_kind(n)]) for n in names]
     if k >= 1:
         lines.append(f"{Element(f'b{k}', (i + 1,)).text()} = {number(network.b(k)[i])}")
     if known is not None and len(names) < len([n for n in NEURON_ORDER if values.get(n) is not None]):
         lines.append("(the rest is not computed yet)")
     return "\n".join(line for line in lines if line)
+
+
+def input_name(trace, i: int) -> str:
+    """What input unit i holds: x₁, or its feature as the plugin labels it (x₁², sin x₂)."""
+    specs = getattr(trace, "feature_specs", None)
+    if specs and i < len(specs):
+        return specs[i].label or specs[i].name
+    return Element("x", (i + 1,)).text()
 
 
 def _kind(name: str) -> str:

@@ -164,12 +164,14 @@ class BoundaryPlot(pg.PlotWidget):
             title = "Decision boundary" if data.task == "classification" else "Output ŷ"
         else:
             k, i = focus
-            rgb = neuron_image(result.maps[focus], k, i, self.n_layers, result.yhat.shape[1], self.probabilities,
-                               result.scales.get(k, 1.0), palette(), self.discretize)
+            values = result.maps[focus]
+            scale = float(np.nanmax(np.abs(values))) or 1.0 if k == 0 else result.scales.get(k, 1.0)
+            rgb = neuron_image(values, k, i, self.n_layers, result.yhat.shape[1], self.probabilities,
+                               scale, palette(), self.discretize)
             if k == self.n_layers:
                 title = f"Output unit {i + 1}: ŷ_{i + 1}"
             else:
-                title = f"Input x_{i + 1}" if k == 0 else f"Layer {k}, unit {i + 1}: h_{k},{i + 1}"
+                title = f"Input unit {i + 1}: h_0,{i + 1}" if k == 0 else f"Layer {k}, unit {i + 1}: h_{k},{i + 1}"
         if rgb is None:
             return
         self.getPlotItem().setTitle(title, size="10pt")

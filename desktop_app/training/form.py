@@ -126,10 +126,17 @@ class TrainingForm(QWidget):
         self.opt_form = QFormLayout(opt_box)
         self.optimizer = QComboBox()
         self.batch_size = QSpinBox(minimum=1, maximum=4096, value=10)
+        self.regularization = QComboBox()
+        self.regularization.setToolTip("A penalty on the weights (not the biases) added to the loss: "
+                                       "L + λ Σₖ R(Wₖ); every ∇Wₖ gains λ ∂R/∂Wₖ")
+        self.rate = SciSpinBox(0.001)
+        self.rate.setToolTip("λ, the regularisation rate: how much the penalty counts")
         self.init_seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
         self.init_seed.setToolTip("The seed Reset draws fresh weights from")
         self.opt_form.addRow("Optimizer", self.optimizer)
         self.opt_form.addRow("Batch size", self.batch_size)
+        self.opt_form.addRow("Regularization", self.regularization)
+        self.opt_form.addRow("Rate λ", self.rate)
         self.opt_form.addRow("Init seed", self.init_seed)
         for form in (data, self.opt_form):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -143,6 +150,8 @@ class TrainingForm(QWidget):
 
         self.dataset.activated.connect(self._on_dataset_chosen)
         self.optimizer.currentIndexChanged.connect(self._on_optimizer_chosen)
+        self.regularization.currentIndexChanged.connect(self._on_regularization_chosen)
+        self.rate.valueChanged.connect(lambda *_: self.edited.emit())
         for spin in (self.samples, self.noise, self.test_percent, self.data_seed, self.batch_size):
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda *_: self.edited.emit())
@@ -171,6 +180,18 @@ class TrainingForm(QWidget):
             self.optimizer.addItems(registry.usable("optimizers"))
             self.optimizer.setCurrentText(optimizer if optimizer in registry.usable("optimizers") else "sgd")
         self._build_hyperparameters(self.optimizer.currentText(), {k: s.value() for k, s in self.hyper.items()})
+        chosen = self.regularization.currentData()
+        with _quiet(self.regularization):
+            self.regularization.clear()
+            self.regularization.addItem("none", None)
+            for name in registry.usable("regularizers"):
+                self.regularization.addItem(name, name)
+                self.regularization.setItemData(self.regularization.count() - 1,
+                                                tooltip(registry.regularizers[name].description or name),
+                                                Qt.ItemDataRole.ToolTipRole)
+            index = self.regularization.findData(chosen)
+            self.regularization.setCurrentIndex(max(index, 0))
+        self._sync_enabled()
 
     def _build_hyperparameters(self, name: str, values: dict[str, float]) -> None:
         for spin in self.hyper.values():
@@ -234,7 +255,12 @@ class TrainingForm(QWidget):
         data = self.dataset.currentData(CSV_ROLE)
         return tuple(data) if data else None  # type: ignore[return-value]
 
+    def _on_regularization_chosen(self, index: int) -> None:
+        self._sync_enabled()
+        self.edited.emit()
+
     def _sync_enabled(self) -> None:
+        self.rate.setEnabled(self.regularization.currentData() is not None)
         spec = self.registry.datasets.get(self.dataset.currentText())
         self.samples.setEnabled(spec is not None)
         self.noise.setEnabled(spec is not None and "noise" in spec.defaults)
@@ -252,7 +278,7 @@ class TrainingForm(QWidget):
     def show_setup(self, setup: TrainingSetup) -> None:
         """Show ``setup``'s values (no ``edited``)."""
         widgets = (self.dataset, self.samples, self.noise, self.test_percent, self.data_seed, self.batch_size,
-                   self.optimizer)
+                   self.optimizer, self.regularization, self.rate)
         with _quiet(*widgets):
             if setup.is_csv:
                 self._show_csv(setup.dataset, setup.target_column or "-1")
@@ -273,6 +299,11 @@ class TrainingForm(QWidget):
             if self.optimizer.findText(setup.optimizer) < 0:
                 self.optimizer.addItem(setup.optimizer)
             self.optimizer.setCurrentText(setup.optimizer)
+            if setup.regularization is not None and self.regularization.findData(setup.regularization) < 0:
+                self.regularization.addItem(setup.regularization, setup.regularization)  # not loaded: shown
+            self.regularization.setCurrentIndex(max(self.regularization.findData(setup.regularization), 0))
+            if setup.regularization is not None:
+                self.rate.setValue(setup.rate)
         self._build_hyperparameters(setup.optimizer, setup.hyperparameters)
         self._lr_chosen = False
         self._sync_enabled()
@@ -292,7 +323,8 @@ class TrainingForm(QWidget):
             noise=None if noise is None or noise == defaults.get("noise") else noise,
             test_fraction=self.test_percent.value() / 100, seed=self.data_seed.value(),
             optimizer=self.optimizer.currentText(), hyperparameters={k: s.value() for k, s in self.hyper.items()},
-            batch_size=self.batch_size.value())
+            batch_size=self.batch_size.value(), regularization=self.regularization.currentData(),
+            rate=self.rate.value() if self.regularization.currentData() is not None else 0.0)
 
 
 class _quiet:

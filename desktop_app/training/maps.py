@@ -123,8 +123,10 @@ def paint(result: MapResult, style: MapStyle, n_layers: int) -> None:
     for (k, _), values in result.maps.items():  # h of full colour: ±1 (tanh's range), or the layer's largest
         result.scales[k] = max(result.scales.get(k, 1.0), float(np.nanmax(np.abs(values))))
     for (k, i), values in result.maps.items():
+        # an input unit (x₁, x₁², sin x₁ …) in its own range; a layer's units on one scale
+        scale = float(np.nanmax(np.abs(values))) or 1.0 if k == 0 else result.scales[k]
         small = neuron_image(thumbnail(values), k, i, n_layers, yhat.shape[1], style.classification,
-                             result.scales[k], style.palette, style.discretize)
+                             scale, style.palette, style.discretize)
         result.images[(k, i)] = in_a_circle(small)
 
 

@@ -40,14 +40,16 @@ class KeptRun:
 
 
 def run_label(network: Network, setup: TrainingSetup) -> str:
-    """'sigmoid, 6 layers, sgd': the hidden activations, the number of hidden layers, the optimizer."""
+    """'sigmoid, 6 layers, sgd': the hidden activations, the number of hidden layers, the optimizer
+    (and the regularizer with its rate, when one is set)."""
     activations = Counter(network.activations)
     if not activations:
         kind = "no hidden layer"
     else:
         kind = "/".join(name for name, _ in activations.most_common())
         kind += f", {network.depth - 1} layer{'s' if network.depth > 2 else ''}"
-    return f"{kind}, {setup.optimizer}"
+    penalty = f", {setup.regularization} {setup.rate:g}" if setup.regularization else ""
+    return f"{kind}, {setup.optimizer}{penalty}"
 
 
 def run_description(network: Network, setup: TrainingSetup, history: TrainingHistory) -> str:
@@ -56,6 +58,7 @@ def run_description(network: Network, setup: TrainingSetup, history: TrainingHis
     lines = [f"network {'-'.join(map(str, network.sizes))}, activations {', '.join(network.activations) or '—'}, "
              f"loss {network.loss}",
              f"data {setup.dataset} (seed {setup.seed}, test {setup.test_fraction:.0%}), batch {setup.batch_size}",
+             *([f"input features {', '.join(network.features)}"] if network.features else []),
              f"optimizer {setup.optimizer} ({hyper})"]
     if setup.regularization:
         lines.append(f"regularisation {setup.regularization}, rate {setup.rate:g}")
