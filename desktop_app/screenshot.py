@@ -53,6 +53,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--edit", action="store_true", help="a lesson FILE: open it in the lesson editor")
     parser.add_argument("--lesson-answer", metavar="TEXT", help="a lesson page: give this answer and press Check")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
+    parser.add_argument("--features", nargs="+", metavar="NAME",
+                        help="input features for the input layer, h_0 = φ(x) (x1 x2 x1_squared x2_squared x1_x2 "
+                             "sin_x1 sin_x2)")
+    parser.add_argument("--compare-activations", nargs="+", metavar="NAME",
+                        help="with --train N: train N epochs with every hidden layer on each activation in turn, "
+                             "keep each run (ghost lines in the plots), then reset the weights")
 
 
 def _settle(app, seconds: float = 0.3) -> None:
@@ -88,7 +94,8 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
                   train_epochs: int = 0, safe_mode: bool = False, step: str | None = None,
                   welcome: bool = False, select: str | None = None, quiz: bool = False,
                   answer: str | None = None, colours: str | None = None, layout: str | None = None,
-                  page: int | None = None, edit: bool = False, lesson_answer: str | None = None):
+                  page: int | None = None, edit: bool = False, lesson_answer: str | None = None,
+                  features: list[str] | None = None, compare_activations: list[str] | None = None):
     """The window of :func:`take_screenshot`, shown and settled, before it is grabbed.
 
     Returns
@@ -112,6 +119,12 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
     loaded = load_network_or_lesson(file)
     lesson = loaded if isinstance(loaded, Lesson) else None
     network, extras = (lesson.network.copy(), lesson.network_extras) if lesson is not None else loaded
+    if features:
+        for name in features:
+            host.registry.feature(name)  # RegistryError: "unknown feature 'x' (available: …)"
+        network.set_features(list(features))
+    for name in compare_activations or ():
+        host.registry.activation(name)
     window = MainWindow(host, network, None if lesson is not None else file, example_arrays(extras),
                         use_autosave=False, restore_layout=False, setup=extras.get("setup"))
     if colours is not None:
@@ -127,7 +140,9 @@ def staged_window(file: str, size: tuple[int, int] = (1440, 900), *, dataset: st
     panel = window.training
     if dataset:
         panel.form.set_dataset(dataset)
-    if train_epochs > 0:
+    if compare_activations and train_epochs > 0:
+        _compare_runs(window, compare_activations, train_epochs)
+    elif train_epochs > 0:
         panel.train_here(train_epochs)
     if step is None and select is None and layout == "build" and not welcome:
         _select_something(window)
@@ -206,6 +221,21 @@ def _pose_question(window, answer: str | None) -> None:
         panel.quiz.check()
 
 
+def _compare_runs(window, activations: list[str], epochs: int) -> None:
+    """For each activation: every hidden layer on it, Reset, train ``epochs``, Keep this run; then Reset."""
+    from .commands import SetActivation
+
+    panel, document = window.training, window.document
+    for name in activations:
+        for k in range(1, document.network.depth):
+            if document.network.layers[k].activation != name:
+                document.undo_stack.push(SetActivation(document.network, k, name))
+        panel.reset()
+        panel.train_here(epochs)
+        panel.keep_run()
+    panel.reset()
+
+
 def _select_something(window) -> None:
     """Select the first neuron of hidden layer 1 so the inspector has values to show."""
     scene = window.view.scene()
@@ -222,6 +252,7 @@ def run(args: argparse.Namespace) -> int:
                            train_epochs=args.train, safe_mode=args.safe_mode, step=args.step,
                            welcome=args.welcome, select=args.select, quiz=args.quiz, answer=args.answer,
                            colours=args.colours, layout=args.layout, present=args.present, page=args.page,
-                           edit=args.edit, lesson_answer=args.lesson_answer)
+                           edit=args.edit, lesson_answer=args.lesson_answer, features=args.features,
+                           compare_activations=args.compare_activations)
     print(path)
     return 0
