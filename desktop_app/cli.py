@@ -14,7 +14,7 @@ from core.cli import export as core_export
 
 
 def _configure_open(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", metavar="FILE", help="a network file to open")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a network or lesson file to open")
     parser.add_argument("--safe-mode", action="store_true", help="load only the built-in plugins")
 
 

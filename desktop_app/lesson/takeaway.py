@@ -137,12 +137,6 @@ def script_dialog(window: MainWindow) -> bool:
 
 
 # -- from the command line --------------------------------------------------------------------
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pdf", metavar="OUT.pdf", help="a PDF handout: a page per lesson page or per step")
-    parser.add_argument("--gif", metavar="OUT.gif", help="an animated GIF: a frame per lesson page or per step")
-    parser.add_argument("--png", metavar="OUT", help="PNG slides OUT-001.png, OUT-002.png … (or into a folder)")
-
-
 def run_export(args: argparse.Namespace) -> int:
     """`export FILE --pdf/--gif/--png`: the window built offscreen, FILE opened, the views written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
