@@ -54,7 +54,21 @@ def safe_title(title: str) -> str:
     return re.sub(r"[^\w .,:()+-]", "", title)[:80].strip() or "net"
 
 
-def header(network: Network, registry: Registry, title: str, example) -> str:
+def train_defaults(setup) -> list[str]:
+    """The --train defaults: the setup saved with the network (its learning rate only for sgd)."""
+    if setup is None:
+        return [f"EPOCHS, LEARNING_RATE, BATCH_SIZE, SEED = 20, {SGD_LEARNING_RATE!r}, 10, 0  # defaults of --train"]
+    epochs = setup.stop.epochs if setup.stop.epochs is not None else 20
+    lr = setup.hyperparameters.get("lr", SGD_LEARNING_RATE) if setup.optimizer == "sgd" else SGD_LEARNING_RATE
+    lines = [f"EPOCHS, LEARNING_RATE, BATCH_SIZE, SEED = {epochs}, {float(lr)!r}, {setup.batch_size}, {setup.seed}"
+             "  # --train's defaults: the saved setup"]
+    if setup.optimizer != "sgd":
+        lines.insert(0, f"# The setup saved with the network trains with {setup.optimizer!r}; this script's "
+                        "training loop is plain gradient descent.")
+    return lines
+
+
+def header(network: Network, registry: Registry, title: str, example, setup=None) -> str:
     sizes, L = network.sizes, network.depth
     loss = registry.loss(network.loss)
     activations = [registry.activation(name) for name in network.activations]
@@ -94,7 +108,7 @@ def header(network: Network, registry: Registry, title: str, example) -> str:
     lines += [
         "",
         f"EXAMPLE = {example_text}  # (input, target) used when none is given",
-        f"EPOCHS, LEARNING_RATE, BATCH_SIZE, SEED = 20, {SGD_LEARNING_RATE!r}, 10, 0  # defaults of --train",
+        *train_defaults(setup),
         "",
     ]
     blocks = []
@@ -125,7 +139,7 @@ def script_source(network: Network, registry: Registry, *, title: str = "net", e
                           f"{MAX_SCRIPT_PARAMETERS:,}")
     check_sources(network, registry)
     example = example_arrays(extras or {})
-    source = header(network, registry, title, example) + ALGORITHM
+    source = header(network, registry, title, example, (extras or {}).get("setup")) + ALGORITHM
     verify(source, network, registry, example)
     return source
 

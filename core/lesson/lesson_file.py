@@ -40,7 +40,7 @@ from core.stepthrough.notation import Element, split
 LESSON_FORMAT = "backprop-studio-lesson"
 LESSON_VERSION = 1
 MAX_PAGES = 500
-MAX_EPOCHS = 10_000  # a page's training state: bounded, so opening a page never trains for hours
+MAX_EPOCHS = 2_000  # a page's training state: bounded, so opening a page trains seconds, not hours
 MAX_MATH = 1_000  # characters of one piece of $math$: typesetting time stays bounded
 
 
@@ -155,6 +155,9 @@ def lesson_from_dict(data: Any) -> Lesson:
     steps = set(step_quantities(network)) | {START, END}
     for number, page in enumerate(pages, start=1):
         lesson.pages.append(page_from_dict(page, f"page {number}", network, steps, lesson.example is not None))
+        if lesson.pages[-1].state.epochs and "setup" not in extras:
+            raise LessonFormatError(f"page {number}, state: a training state needs the training setup saved with "
+                                    "the lesson's network (its 'setup')")
     return lesson
 
 

@@ -2,7 +2,7 @@
 
 Qt-free; the student pane of the app and the tests drive it the same way. The numbers a
 page's questions are graded against are the engine's trace of the lesson's network on its
-example sample, as the page's state sets the network up.
+example sample, as the page's state sets the network up (trained, on a page "after N epochs").
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from core.lesson.grading import GoalSnapshot, Verdict, expected_text, grade
 from core.lesson.model import Lesson, Page
 from core.lesson.progress import Progress, load_progress, save_progress
 from core.lesson.summary import build_summary
+from core.lesson.training import LessonTrainingError, trained_network
 from core.plugin_host.registry import Registry, RegistryError
 
 
@@ -36,6 +37,7 @@ class LessonSession:
         count = len(lesson.pages)
         self.progress: Progress = load_progress(lesson.id, count) if remember else Progress(lesson.id)
         self._traces: dict[int | None, Trace | None] = {}
+        self._trained: dict[int, Network] = {}  # the network after N epochs, for training states
         self.trace_error = ""
         if count:
             self.progress.visited.add(self.progress.page)
@@ -76,14 +78,30 @@ class LessonSession:
 
     # -- the numbers of a page -------------------------------------------------------------
     def network_for(self, index: int) -> Network:
-        """The lesson's network as page ``index`` shows it (a copy)."""
-        return self.lesson.network.copy()
+        """The lesson's network as page ``index`` shows it (a copy): trained, on a training state.
+
+        Raises
+        ------
+        LessonTrainingError
+            The training state cannot be computed (no setup, a missing dataset plugin, NaN).
+        """
+        epochs = self.lesson.pages[index].state.epochs
+        if not epochs:
+            return self.lesson.network.copy()
+        if epochs not in self._trained:
+            self._trained[epochs] = trained_network(self.lesson, epochs, self.registry)
+        return self._trained[epochs].copy()
 
     def trace_for(self, index: int) -> Trace | None:
         """The trace of page ``index``'s network on the lesson's example (None, with ``trace_error``, if impossible)."""
         key = self.lesson.pages[index].state.epochs
         if key not in self._traces:
-            self._traces[key] = self._trace(self.network_for(index))
+            try:
+                network = self.network_for(index)
+            except LessonTrainingError as exc:
+                self.trace_error = str(exc)
+                return None
+            self._traces[key] = self._trace(network)
         return self._traces[key]
 
     def _trace(self, network: Network) -> Trace | None:

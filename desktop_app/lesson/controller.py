@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFileDialog
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 from core.io.network_file import FileFormatError
 from core.io.resources import lesson_path
 from core.lesson.fields import LessonFormatError
-from core.lesson.grading import GoalSnapshot
 from core.lesson.lesson_file import lesson_from_dict, lesson_to_dict, load_lesson, new_lesson, save_lesson
 from core.lesson.model import Lesson, Page
 from core.lesson.quantities import END, START
@@ -68,7 +66,7 @@ class LessonController(QObject):
         self.student.summary_requested.connect(self.show_summary)
         self.student.preview_closed.connect(self.stop_preview)
         self.student.question_settled.connect(self.settle)
-        self.student.goal_snapshot = self.goal_snapshot
+        self.student.goal_snapshot = lambda: view_state.goal_snapshot(self.window)
         self.editor = LessonEditor(self)
         self.student_dock = self._dock("Lesson", "lesson_dock", self.student)
         self.editor_dock = self._dock("Lesson editor", "lesson_editor_dock", self.editor)
@@ -121,13 +119,10 @@ class LessonController(QObject):
         self.page_changed.emit(index)
 
     def new_lesson(self) -> Lesson:
-        """A lesson about the network on the canvas (a copy of it, with its example), no pages yet."""
+        """A lesson about the network on the canvas (a copy of it, with its example and setup), no pages yet."""
         document = self.window.document
-        extras = {}
-        if document.example:
-            extras["example"] = {"input": list(document.example[0]), "target": list(document.example[1])}
         title = document.path.stem.replace("-", " ").capitalize() if document.path else "A new lesson"
-        self._start(new_lesson(document.network, extras, title), None, "author")
+        self._start(new_lesson(document.network, view_state.document_extras(self.window), title), None, "author")
         return self.lesson
 
     def add_page_from_view(self) -> int:
@@ -141,9 +136,12 @@ class LessonController(QObject):
                                                             else "After the last step")
         else:
             title = f"The step {symbol_text(state.step)}"
+        state.epochs = view_state.trained_epochs(self.window, self.lesson)
+        if state.epochs:
+            title = f"After {state.epochs} epochs" if state.step is None else f"{title}, after {state.epochs} epochs"
         index = self.editor.current + 1 if self.lesson.pages else 0
         self.stack.push(InsertPage(self.lesson, self.changed, index, Page(title, "", state), "Add page from the view"))
-        if not view_state.same_network(self.window.document.network, self.lesson.network):
+        if not state.epochs and not view_state.same_network(self.window.document.network, self.lesson.network):
             self.window.statusBar().showMessage(
                 "The network on the canvas differs from the lesson's: Lesson ▸ Use the Current Network makes it "
                 "the lesson's", 10000)
@@ -155,7 +153,8 @@ class LessonController(QObject):
         page = self.lesson.pages[index].duplicate()
         old = page.state
         page.state = view_state.capture(self.window, old.locked)
-        page.state.network, page.state.epochs = old.network, old.epochs
+        page.state.network = old.network
+        page.state.epochs = view_state.trained_epochs(self.window, self.lesson) or old.epochs
         self.edit_page(index, page, "state")
 
     def duplicate_page(self, index: int) -> None:
@@ -186,9 +185,7 @@ class LessonController(QObject):
         assert self.lesson is not None
         document = self.window.document
         data = lesson_to_dict(self.lesson)
-        extras = {"example": {"input": list(document.example[0]), "target": list(document.example[1])}} \
-            if document.example else {}
-        candidate = Lesson(self.lesson.title, document.network.copy(), extras)
+        candidate = Lesson(self.lesson.title, document.network.copy(), view_state.document_extras(self.window))
         data["network"] = lesson_to_dict(candidate)["network"]
         try:
             checked = lesson_from_dict(data)
@@ -337,7 +334,8 @@ class LessonController(QObject):
         """The lesson's network on the canvas (a "keep" page then keeps what the learner makes of it)."""
         assert self.lesson is not None
         if not view_state.same_network(self.window.document.network, self.lesson.network):
-            self.window.replace_document(self.lesson.network.copy(), None, self.lesson.example)
+            self.window.replace_document(self.lesson.network.copy(), None, self.lesson.example,
+                                         setup=self.lesson.network_extras.get("setup"))
 
     def preview(self) -> None:
         """The lesson as a learner sees it, from its first page; nothing is remembered."""
@@ -396,21 +394,8 @@ class LessonController(QObject):
         return self.summary_dialog
 
     # -- live goals --------------------------------------------------------------------------
-    def goal_snapshot(self) -> GoalSnapshot | None:
-        """The dataset, the widths and the last epoch's figures of the training panel."""
-        panel = self.window.training
-        history = getattr(panel, "history", None)
-        metrics: dict[str, float | None] = {}
-        for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
-            series = getattr(history, name, None)
-            values = series.values if series is not None else np.empty(0)
-            metrics[name] = float(values[-1]) if len(values) else None
-        dataset = panel.form.dataset_name() if hasattr(panel, "form") else None
-        return GoalSnapshot(dataset, tuple(self.window.document.network.sizes), metrics,
-                            int(getattr(history, "last_epoch", 0)))
-
     def _check_goal(self) -> None:
         if self.mode in ("student", "preview") and self.student_dock.isVisible():
-            snapshot = self.goal_snapshot()
+            snapshot = view_state.goal_snapshot(self.window)
             if snapshot is not None:
                 self.student.check_goal(snapshot)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.lesson.grading import expected_text
+from core.lesson.lesson_file import MAX_EPOCHS
 from core.lesson.markdown import plain_text
 from core.lesson.model import LOCKS, Lesson, Page
 from core.lesson.quantities import END, START
@@ -98,6 +100,12 @@ class LessonEditor(QWidget):
         self.locks = {name: QCheckBox(LOCK_LABELS[name], self) for name in LOCKS}
         for box in self.locks.values():
             box.toggled.connect(lambda _: self._edit("locks"))
+        self.epochs = QSpinBox(self)
+        self.epochs.setRange(0, MAX_EPOCHS)
+        self.epochs.setSpecialValueText("no training: the lesson's own weights")
+        self.epochs.setSuffix(" epochs")
+        self.epochs.setToolTip("The page shows the lesson's network trained this many epochs with its setup")
+        self.epochs.valueChanged.connect(lambda _: self._edit("training"))
         self.network_mode = QComboBox(self)
         self.network_mode.addItem("the lesson's network (restored on the page)", "lesson")
         self.network_mode.addItem("the learner's own network (for a goal)", "keep")
@@ -157,6 +165,7 @@ class LessonEditor(QWidget):
         state_form.addRow(self.recapture_button)
         for box in self.locks.values():
             state_form.addRow(box)
+        state_form.addRow("Trained for", self.epochs)
         state_form.addRow("Network", self.network_mode)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(text_tab, "Text")
@@ -234,6 +243,8 @@ class LessonEditor(QWidget):
             for name, box in self.locks.items():
                 box.setChecked(name in page.state.locked)
             self.network_mode.setCurrentIndex(0 if page.state.network == "lesson" else 1)
+            self.epochs.setValue(page.state.epochs or 0)
+            self.epochs.setEnabled("setup" in lesson.network_extras)
             if not same_question(self.question.question_or_none(), page.question):
                 self.question.load(page.question, lesson.network)
             self.question.network = lesson.network
@@ -275,6 +286,8 @@ class LessonEditor(QWidget):
             page.state.locked = tuple(name for name, box in self.locks.items() if box.isChecked())
         elif what == "network":
             page.state.network = self.network_mode.currentData()
+        elif what == "training":
+            page.state.epochs = self.epochs.value() or None
         elif what == "question":
             page.question = self.question.question_or_none()
             if same_question(page.question, lesson.pages[row].question):

@@ -129,9 +129,7 @@ def script_dialog(window: MainWindow) -> bool:
     path = path if path.endswith(".py") else path + ".py"
     lesson = window.lessons.lesson
     network = lesson.network if lesson is not None else window.document.network
-    extras = lesson.network_extras if lesson is not None else (
-        {"example": {"input": list(window.document.example[0]), "target": list(window.document.example[1])}}
-        if window.document.example else {})
+    extras = lesson.network_extras if lesson is not None else window.lessons.document_extras()
     return _run(window, "script", lambda: write_script(network, window.host.registry, path, extras=extras,
                                                        title=_stem(window)))
 
@@ -161,7 +159,7 @@ def run_export(args: argparse.Namespace) -> int:
             from core.io.network_file import example_arrays
 
             network, extras = loaded
-            window.replace_document(network, Path(args.file), example_arrays(extras))
+            window.replace_document(network, Path(args.file), example_arrays(extras), setup=extras.get("setup"))
             if window.document.trace_error:
                 raise ExportError(window.document.trace_error)
         for option, write in (("pdf", export_handout), ("gif", export_slides), ("png", export_slides)):

@@ -12,9 +12,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from core.engine.network import Network
+from core.lesson.grading import GoalSnapshot
+from core.lesson.lesson_file import MAX_EPOCHS
 from core.lesson.model import LOCKS, PANELS, Lesson, PageState
 from core.lesson.quantities import END, START
 from core.lesson.session import LessonSession
+from core.lesson.training import LessonTrainingError, trained_network
 from core.stepthrough.notation import Element
 
 from ..canvas.selection import Selection, selection_of
@@ -137,9 +140,13 @@ def apply_page(window: MainWindow, lesson: Lesson, index: int, session: LessonSe
     state = lesson.pages[index].state
     unlock_all(window)
     if state.network == "lesson":
-        network = session.network_for(index) if session is not None else lesson.network.copy()
+        try:
+            network = session.network_for(index) if session is not None else lesson.network.copy()
+        except LessonTrainingError as exc:  # the page's training state: say why, show the lesson's network
+            window.statusBar().showMessage(str(exc), 10000)
+            network = lesson.network.copy()
         if not same_network(window.document.network, network):
-            window.replace_document(network, None, lesson.example)
+            window.replace_document(network, None, lesson.example, setup=lesson.network_extras.get("setup"))
     if state.panels is not None:
         apply_panels(window, state.panels)
     apply_page_step(window, lesson, index, session, settled=settled)
@@ -180,3 +187,45 @@ def open_question_position(window: MainWindow, lesson: Lesson, index: int, sessi
         return player.index_of(quantity) - 1
     except KeyError:  # a parameter or the input: no step computes it
         return None
+
+
+# -- what the window holds, as a lesson sees it -------------------------------------------
+def document_extras(window: MainWindow) -> dict:
+    """The open document's example and training setup, as a network file's extras."""
+    document = window.document
+    extras: dict = {"setup": document.setup}
+    if document.example:
+        extras["example"] = {"input": list(document.example[0]), "target": list(document.example[1])}
+    return extras
+
+
+def trained_epochs(window: MainWindow, lesson: Lesson) -> int | None:
+    """N when the canvas shows ``lesson``'s network trained N epochs with its setup (the training
+    panel's epochs since the lesson's weights), else None: a page then records "after N epochs"."""
+    history = getattr(window.training, "history", None)
+    epochs = int(getattr(history, "last_epoch", 0) or 0)
+    document = window.document
+    if not 0 < epochs <= MAX_EPOCHS or document.setup != lesson.network_extras.get("setup"):
+        return None
+    if same_network(document.network, lesson.network) or document.network.sizes != lesson.network.sizes:
+        return None
+    try:
+        trained = trained_network(lesson, epochs, window.host.registry)
+    except LessonTrainingError:
+        return None
+    same = all(np.allclose(p, q, rtol=1e-9, atol=1e-12)
+               for p, q in zip(document.network.parameters(), trained.parameters()))
+    return epochs if same else None
+
+
+def goal_snapshot(window: MainWindow) -> GoalSnapshot:
+    """The dataset, the widths and the last epoch's figures of the training panel."""
+    panel = window.training
+    history = getattr(panel, "history", None)
+    metrics: dict[str, float | None] = {}
+    for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
+        series = getattr(history, name, None)
+        values = series.values if series is not None else np.empty(0)
+        metrics[name] = float(values[-1]) if len(values) else None
+    dataset = panel.form.dataset_name() if hasattr(panel, "form") else None
+    return GoalSnapshot(dataset, tuple(window.document.network.sizes), metrics, int(getattr(history, "last_epoch", 0)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QFileDialog
@@ -352,8 +353,10 @@ def test_a_goal_is_checked_live_while_the_learner_trains(qtbot, make_window, tmp
     assert "not measured yet" in box.feedback.text() and not pane.session.solved()
     assert pane.session.progress.attempts == {}  # a goal not reached yet is no wrong answer
     window.training.form.set_dataset("xor")
+    button = window.training.controls.epoch_button
     for _ in range(40):
-        click(qtbot, window.training.controls.epoch_button)
+        qtbot.waitUntil(button.isEnabled, timeout=20000)  # the data is made in the background first
+        click(qtbot, button)
         qtbot.waitUntil(lambda: not window.training.is_training, timeout=10000)
         qtbot.wait(300)  # the goal is checked a moment after the weights move
         if pane.session.solved():
@@ -364,3 +367,36 @@ def test_a_goal_is_checked_live_while_the_learner_trains(qtbot, make_window, tmp
     summary = pane.session.summary()
     assert summary["questions"][0]["correct"] and summary["questions"][0]["first_try"]
     assert summary["questions"][0]["answers"][0].startswith("Goal reached")
+
+
+def test_a_page_after_training_records_its_epochs_and_shows_them(qtbot, make_window):
+    from core.io.network_file import load_network
+    from core.io.resources import example_path
+
+    network, extras = load_network(example_path("spiral-classifier"))
+    window = make_window()
+    assert window.files.open_example(example_path("spiral-classifier"))  # File ▸ Open Example ▸ Spiral
+    lessons = window.lessons
+    menu_action(window, "New Lesson").trigger()
+    assert lessons.lesson.network_extras["setup"] == extras["setup"]  # the setup travels with the lesson
+    untrained = [p.copy() for p in window.document.network.parameters()]
+    window.layouts.actions["train"].trigger()  # the Train layout, from the toolbar
+    assert lessons.editor_dock.isVisible()  # the lesson editor stays
+    button = window.training.controls.epoch_button
+    for _ in range(3):
+        qtbot.waitUntil(button.isEnabled, timeout=20000)  # the data is made in the background first
+        click(qtbot, button)
+        qtbot.waitUntil(lambda: not window.training.is_training, timeout=20000)
+    qtbot.waitUntil(lambda: window.training.history.last_epoch == 3, timeout=5000)
+    trained = [p.copy() for p in window.document.network.parameters()]
+    click(qtbot, lessons.editor.add_button)
+    page = lessons.lesson.pages[0]
+    assert page.state.epochs == 3 and page.title == "After 3 epochs"
+    assert lessons.editor.epochs.value() == 3
+    click(qtbot, lessons.editor.preview_button)  # the learner sees the weights after 3 epochs
+    for p, q in zip(window.document.network.parameters(), trained):
+        np.testing.assert_allclose(p, q, rtol=1e-9, atol=1e-12)
+    assert not np.allclose(window.document.network.W(1), untrained[0])
+    click(qtbot, lessons.student.back_to_editing)
+    lessons.editor.epochs.setValue(0)  # the teacher changes it: the page shows the lesson's own weights
+    assert lessons.lesson.pages[0].state.epochs is None

@@ -23,6 +23,7 @@ from core.lesson.lesson_file import (
 from core.lesson.model import Lesson, Page, PageState
 from core.lesson.questions import ChoiceQuestion, GoalQuestion, NumberQuestion, SignsQuestion
 from core.stepthrough.notation import Element
+from core.training.setup import TrainingSetup
 
 TEXTBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "textbook.json"
 
@@ -30,6 +31,7 @@ TEXTBOOK = Path(__file__).resolve().parents[2] / "resources" / "examples" / "tex
 @pytest.fixture
 def lesson() -> Lesson:
     network, extras = load_network(TEXTBOOK)
+    extras["setup"] = TrainingSetup(dataset="xor", optimizer="sgd", hyperparameters={"lr": 0.3})  # for page 4
     lesson = new_lesson(network, extras, "Backprop by hand")
     lesson.author, lesson.description = "A teacher", "Three pages about $\\nabla h_2$."
     lesson.pages += [
@@ -62,6 +64,7 @@ def test_round_trip_keeps_everything(lesson, tmp_path):
     assert loaded.pages[0].question.answer == Element("a1", (3,))
     assert loaded.pages[3].state.epochs == 50 and loaded.pages[2].state.network == "keep"
     assert loaded.example == ([2, 5, 3], [1, 0])  # the network's example came along
+    assert loaded.network_extras["setup"] == lesson.network_extras["setup"]  # and its training setup
     for p, q in zip(loaded.network.parameters(), lesson.network.parameters()):
         assert p.tobytes() == q.tobytes()
     again = tmp_path / "again.json"
@@ -112,7 +115,8 @@ def broken(lesson: Lesson, change) -> dict:
     (lambda d: d["pages"][0]["state"].update(element="loss"), "must name a neuron, a weight or a bias"),
     (lambda d: d["pages"][0]["state"].update(element={"neuron": [1, 1]}), "'element' must be text"),
     (lambda d: d["pages"][0]["state"].update(network="mine"), "\"lesson\" or \"keep\""),
-    (lambda d: d["pages"][3]["state"].update(training={"epochs": 10**9}), "at most 10000"),
+    (lambda d: d["pages"][3]["state"].update(training={"epochs": 10**9}), "at most 2000"),
+    (lambda d: d["network"].pop("setup"), "page 4, state: a training state needs the training setup"),
     (lambda d: d["pages"][0]["question"].update(kind="essay"), "'kind' must be one of"),
     (lambda d: d["pages"][0]["question"].update(prompt=""), "'prompt' is empty"),
     (lambda d: d["pages"][0]["question"].update(answer="grad_W9[1,1]"), "no quantity 'grad_W9'"),

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 
+import numpy as np
 import pytest
 
 from core.lesson.lesson_file import new_lesson
@@ -102,3 +103,39 @@ def test_a_lesson_whose_plugin_is_missing_still_opens_and_says_why(lesson, regis
     session = LessonSession(lesson, registry, remember=False)
     assert session.trace_for(0) is None and "softsign" in session.trace_error
     assert "could not be traced" in session.expected(0)
+
+
+def test_a_page_after_n_epochs_shows_and_grades_the_trained_network(registry):
+    from core.io.network_file import load_network
+    from core.io.resources import example_path
+    from core.training.runner import SetupRun
+
+    network, extras = load_network(example_path("spiral-classifier"))
+    extras = {**extras, "example": {"input": [0.5, -0.25], "target": [1, 0]}}
+    lesson = new_lesson(network, extras, "Watch it learn")
+    lesson.pages += [Page("Before", "", PageState(step="loss"), NumberQuestion(prompt="L?", answer=Element("loss"))),
+                     Page("After 30 epochs", "", PageState(step="loss", epochs=30),
+                          NumberQuestion(prompt="L now?", answer=Element("loss"), tolerance=1e-6))]
+    session = LessonSession(lesson, registry, remember=False)
+    trained = network.copy()
+    SetupRun(trained, extras["setup"], registry, epochs=30).trainer.run()  # the same run, made here
+    after = session.network_for(1)
+    for p, q in zip(after.parameters(), trained.parameters()):
+        np.testing.assert_array_equal(p, q)
+    assert not np.allclose(after.W(1), network.W(1)) and np.array_equal(session.network_for(0).W(1), network.W(1))
+    before, later = session.trace_for(0).loss, session.trace_for(1).loss
+    assert later != before
+    session.go(1)
+    assert session.answer(f"{later:.8f}").correct and not session.answer(f"{before:.8f}").correct
+
+
+def test_a_training_state_that_cannot_be_computed_says_why(textbook, registry):
+    from core.training.setup import TrainingSetup
+
+    network, extras = textbook
+    lesson = new_lesson(network, {**extras, "setup": TrainingSetup(dataset="xor")}, "Wrong data")
+    lesson.pages.append(Page("After 5 epochs", "", PageState(epochs=5),
+                             NumberQuestion(prompt="L?", answer=Element("loss"))))
+    session = LessonSession(lesson, registry, remember=False)
+    assert session.trace_for(0) is None  # xor has 2 inputs, the network 3
+    assert "after 5 epochs cannot be computed" in session.trace_error
