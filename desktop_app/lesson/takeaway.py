@@ -129,7 +129,7 @@ def script_dialog(window: MainWindow) -> bool:
     path = path if path.endswith(".py") else path + ".py"
     lesson = window.lessons.lesson
     network = lesson.network if lesson is not None else window.document.network
-    extras = lesson.network_extras if lesson is not None else window.lessons.document_extras()
+    extras = lesson.network_extras if lesson is not None else view_state.document_extras(window)
     return _run(window, "script", lambda: write_script(network, window.host.registry, path, extras=extras,
                                                        title=_stem(window)))
 

@@ -314,6 +314,23 @@ def test_the_lesson_menu_exports_a_handout_slides_and_the_script(qtbot, make_win
     assert window.lessons.student.page_title.text() == window.lessons.lesson.pages[4].title
 
 
+def test_without_a_lesson_the_script_is_the_canvas_network_with_its_setup(qtbot, make_window, tmp_path,
+                                                                           monkeypatch):
+    from core.io.resources import example_path
+
+    window = make_window()
+    assert window.files.open_example(example_path("spiral-classifier"))  # File ▸ Open Example ▸ Spiral
+    assert window.lessons.lesson is None
+    out = tmp_path / "spiral.py"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), ""))
+    menu_action(window, "Export NumPy Script…").trigger()
+    assert window.statusBar().currentMessage().startswith("Exported the"), window.statusBar().currentMessage()
+    source = out.read_text(encoding="utf-8")
+    setup = window.document.setup
+    assert f"BATCH_SIZE, SEED = {setup.stop.epochs or 20}, " in source  # --train's defaults: the saved setup
+    assert f", {setup.batch_size}, {setup.seed}  # --train's defaults" in source
+
+
 def test_the_screenshot_command_stages_a_lesson_page(qtbot):
     """What the README's lesson screenshots show: a page answered, and the editor on a page."""
     from core.io.resources import lesson_path
