@@ -227,9 +227,13 @@ def test_author_a_lesson_then_follow_it_as_a_learner(qtbot, make_window, textboo
     assert [r["first_try"] for r in rows] == ["no", "no", "yes"]
     assert rows[0]["expected"] == "a₁,₃ = 5.3" and rows[1]["expected"] == "option 2: softmax"
     json_out = tmp_path / "handed-in.json"
-    assert dialog.save_to(json_out)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(json_out), ""))
+    click(qtbot, dialog.save_json)
     summary = json.loads(json_out.read_text())
     assert summary["student"] == "Ada" and summary["score"] == {"questions": 3, "correct": 3, "first_try": 1}
+    assert summary["lesson"]["title"] == "Three steps"
+    assert [q["answers"] for q in summary["questions"]] == [["5", "5.3"], ["1", "2"], ["- + -"]]
+    assert [q["first_try"] for q in summary["questions"]] == [False, False, True]
     dialog.close()
 
     # progress is remembered: another window opens the lesson where the learner was
