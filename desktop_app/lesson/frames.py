@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 SLIDE_WIDTH = 1280
 GIF_FRAME_MS = 2000
 MAX_FRAMES = 500
+CARD_WIDTH = 660  # px: a handout's text width (A4 less 2 × 18 mm) at the screen's 96 dpi
 
 
 @dataclass
@@ -52,18 +53,34 @@ def _settle() -> None:
             app.processEvents()
 
 
-def card_image(window: MainWindow, scale: float = 2.0) -> QImage | None:
-    """The step-through's formula card as it is drawn now, at ``scale`` (None when no step is shown)."""
+def card_image(window: MainWindow, scale: float = 2.0, width: int = CARD_WIDTH) -> QImage | None:
+    """The step-through's formula card as it is drawn now, at ``scale`` (None when no step is shown).
+
+    A card wider than ``width`` pixels is laid out at that width for the picture (its text and
+    equations wrap, as in a narrow dock), so a handout prints it at full size rather than shrunk.
+    """
     steps = window.steps
     if steps.player is None or steps.player.current is None or not window.steps_dock.isVisible():
         return None
     card = steps.scroll.widget()
-    height = max(1, min(card.height(), card.sizeHint().height()))
-    image = QImage(int(card.width() * scale), int(height * scale), QImage.Format.Format_ARGB32_Premultiplied)
-    image.setDevicePixelRatio(scale)
-    image.fill(QColor("white"))
-    card.render(image, QPoint(), QRegion(0, 0, card.width(), height))
-    image.setDevicePixelRatio(1.0)
+    old = card.size()
+    narrow = max(width, card.minimumSizeHint().width())
+    try:
+        if card.width() > narrow:
+            steps.scroll.setWidgetResizable(False)  # else the scroll area sizes the card back to the dock
+            for _ in range(2):  # the equations wrap at the new width, then the card takes their height
+                card.resize(narrow, max(card.sizeHint().height(), card.minimumSizeHint().height()))
+                card.layout().activate()
+        height = max(1, min(card.height(), card.sizeHint().height()))
+        image = QImage(int(card.width() * scale), int(height * scale), QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(scale)
+        image.fill(QColor("white"))
+        card.render(image, QPoint(), QRegion(0, 0, card.width(), height))
+        image.setDevicePixelRatio(1.0)
+    finally:
+        if card.size() != old:
+            card.resize(old)
+            steps.scroll.setWidgetResizable(True)
     return trimmed(image)
 
 

@@ -335,6 +335,26 @@ def test_without_a_lesson_the_script_is_the_canvas_network_with_its_setup(qtbot,
     assert f", {setup.batch_size}, {setup.seed}  # --train's defaults" in source
 
 
+def test_a_handout_prints_the_formula_card_at_a_page_width_not_the_docks(qtbot, make_window):
+    from desktop_app.lesson.frames import CARD_WIDTH, card_image
+
+    window = make_window()
+    window.resize(1400, 900)
+    assert window.lessons.open_builtin()
+    window.lessons.student.go(9)  # ∇a_2: a short equation, a long line of meaning under it
+    card = window.steps.scroll.widget()
+    viewport = window.steps.scroll.viewport()
+    qtbot.waitUntil(lambda: card.size() == viewport.size(), timeout=5000)  # the card fills the dock
+    assert card.width() > CARD_WIDTH + 100  # which spans the window
+    wide = card_image(window, width=10_000)
+    narrow = card_image(window)
+    assert wide.width() > 2 * (CARD_WIDTH + 100)  # laid out at the dock's width, its text on one long line
+    assert narrow.width() <= 2 * CARD_WIDTH and narrow.height() > wide.height()  # the text wraps instead
+    assert card.size() == viewport.size()  # the panel on screen is as it was
+    qtbot.wait(100)
+    assert card.size() == viewport.size()
+
+
 def test_the_screenshot_command_stages_a_lesson_page(qtbot):
     """What the README's lesson screenshots show: a page answered, and the editor on a page."""
     from core.io.resources import lesson_path
