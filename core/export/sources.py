@@ -2,7 +2,8 @@
 
 An activation's source defines ``g(a)`` and ``g_prime(a)``; a loss's defines
 ``output(a_L)``, ``value(y, y_hat)``, ``gradient(y, y_hat, a_L)`` and, when the plugin has
-``value_from_logits``, that too (docs/plugins.md). Each may use ``np`` and define helpers.
+``value_from_logits``, that too; an input feature's defines ``phi(X)``; a regularizer's
+``penalty(W)`` and ``gradient(W)`` (docs/plugins.md). Each may use ``np`` and define helpers.
 The source is plugin code: it runs under the plugin host's guard (a time limit, no exit)
 and must compute what the plugin's own functions compute at sample points.
 """
@@ -18,11 +19,13 @@ import numpy as np
 
 from core.engine.network import Network
 from core.plugin_host.guard import PluginHang, call_with_time_limit, exits_refused
-from core.plugin_host.registry import Activation, Loss, Registry
+from core.plugin_host.registry import Activation, Feature, Loss, Registry, Regularizer
 from core.plugin_host.validation import PLUGIN_ERRORS
 
 ACTIVATION_NAMES = ("g", "g_prime")
 LOSS_NAMES = ("output", "value", "gradient")
+FEATURE_NAMES = ("phi",)
+REGULARIZER_NAMES = ("penalty", "gradient")
 RTOL, ATOL = 1e-9, 1e-12
 # points where g and g' are compared: both signs, the flat tails, and away from 0 (kinks)
 SAMPLE_A = np.concatenate([np.linspace(-6.1, 6.1, 41), [-40.3, -12.7, 12.7, 40.3]]).reshape(5, 9)
@@ -45,13 +48,14 @@ def run_source(source: str) -> dict[str, Any]:
     return namespace
 
 
-def _missing(kind: str, item: Activation | Loss) -> ExportError:
+def _missing(kind: str, item: Activation | Loss | Feature | Regularizer) -> ExportError:
     return ExportError(
         f"the {kind} {item.name!r} from the plugin {item.plugin!r} gives no NumPy source (numpy_source), so it "
         "cannot be written into a standalone script; docs/plugins.md says how a plugin adds it")
 
 
-def _functions(kind: str, item: Activation | Loss, names: tuple[str, ...]) -> dict[str, Callable]:
+def _functions(kind: str, item: Activation | Loss | Feature | Regularizer,
+               names: tuple[str, ...]) -> dict[str, Callable]:
     if not item.numpy_source.strip():
         raise _missing(kind, item)
     where = f"the numpy_source of the {kind} {item.name!r} (plugin {item.plugin!r})"
@@ -110,11 +114,34 @@ def check_loss_source(loss: Loss) -> None:
                 _agree(where, "value_from_logits(y, a_L)", functions["value_from_logits"], reference, y, a_L)
 
 
-def check_sources(network: Network, registry: Registry) -> None:
-    """Every plugin the network uses gives NumPy source that computes its numbers; else ExportError."""
+def check_feature_source(feature: Feature) -> None:
+    where = f"the numpy_source of the input feature {feature.name!r} (plugin {feature.plugin!r})"
+    functions = _functions("input feature", feature, FEATURE_NAMES)
+    X = np.random.default_rng(4).uniform(-6.0, 6.0, size=(9, feature.inputs))
+    with np.errstate(all="ignore"):
+        _agree(where, "phi(X)", functions["phi"], feature.fn, X)
+
+
+def check_regularizer_source(regularizer: Regularizer) -> None:
+    where = f"the numpy_source of the regularizer {regularizer.name!r} (plugin {regularizer.plugin!r})"
+    functions = _functions("regularizer", regularizer, REGULARIZER_NAMES)
+    W = SAMPLE_A.copy()
+    W[0, :3] = 0.0  # a kink of L1 and the like
+    with np.errstate(all="ignore"):
+        _agree(where, "penalty(W)", functions["penalty"], regularizer.penalty, W)
+        _agree(where, "gradient(W)", functions["gradient"], regularizer.gradient, W)
+
+
+def check_sources(network: Network, registry: Registry, regularizer: str | None = None) -> None:
+    """Every plugin the network uses (and ``regularizer``, the training setup's) gives NumPy source
+    that computes its numbers; else ExportError."""
     for name in dict.fromkeys(network.activations):
         check_activation_source(registry.activation(name))
     check_loss_source(registry.loss(network.loss))
+    for name in network.features or ():
+        check_feature_source(registry.feature(name))
+    if regularizer:
+        check_regularizer_source(registry.regularizer(regularizer))
 
 
 def loaded_script(source: str) -> dict[str, Any]:

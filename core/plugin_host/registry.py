@@ -112,6 +112,7 @@ class Feature:
     label: str = ""  # short, for the canvas: "x₁²"
     formula: str = ""  # mathtext, e.g. r"x_1^2"
     description: str = ""
+    numpy_source: str = ""  # defines phi(X), for `export --script` (docs/plugins.md)
     plugin: str = ""
     problem: str | None = None
 
@@ -130,6 +131,7 @@ class Regularizer:
     formula: str = ""  # mathtext of R(W), e.g. r"R(W) = \frac{1}{2} \sum_{ij} w_{ij}^2"
     gradient_formula: str = ""  # mathtext of ∂R/∂W, e.g. r"\partial R / \partial W = W"
     description: str = ""
+    numpy_source: str = ""  # defines penalty(W) and gradient(W), for `export --script` (docs/plugins.md)
     plugin: str = ""
     problem: str | None = None
 

@@ -11,19 +11,32 @@ import pytest
 from core.engine.network import Network
 from core.engine.passes import run_trace
 from core.export.script import script_source
-from core.export.sources import ExportError, check_activation_source, check_loss_source, loaded_script
+from core.export.sources import (
+    ExportError,
+    check_activation_source,
+    check_feature_source,
+    check_loss_source,
+    check_regularizer_source,
+    loaded_script,
+)
 from core.stepthrough.steps import to_jsonable
 
 hookimpl = pluggy.HookimplMarker("backprop_studio")
 
 
-def test_every_builtin_activation_and_loss_gives_source_that_computes_its_numbers(registry):
+def test_every_builtin_plugin_gives_source_that_computes_its_numbers(registry):
     activations, losses = registry.usable("activations"), registry.usable("losses")
     assert {"tanh", "sigmoid", "relu", "gelu"} <= set(activations)
     for name in activations:
         check_activation_source(registry.activation(name))
     for name in losses:
         check_loss_source(registry.loss(name))
+    assert {"x1", "x1_squared", "sin_x2"} <= set(registry.usable("features"))
+    for name in registry.usable("features"):
+        check_feature_source(registry.feature(name))
+    assert {"l1", "l2"} <= set(registry.usable("regularizers"))
+    for name in registry.usable("regularizers"):
+        check_regularizer_source(registry.regularizer(name))
 
 
 @pytest.mark.parametrize("loss", ["softmax_cross_entropy", "squared_error", "binary_cross_entropy"])
@@ -104,3 +117,25 @@ def test_the_documented_softsign_plugin_exports(host, tmp_path):
     spec.loader.exec_module(module)
     assert host.add_plugin(module, "softsign").state == "loaded"
     assert "def g_prime(a):" in script_source(softsign_network(), host.registry)
+
+
+def test_a_feature_or_regularizer_without_source_is_refused_by_name(host):
+    from core.training.setup import TrainingSetup
+
+    @hookimpl
+    def register_features(register):
+        register(name="x1_cubed", fn=lambda X: X[:, 0] ** 3, inputs=2)
+
+    @hookimpl
+    def register_regularizers(register):
+        register(name="l4", penalty=lambda W: float((W ** 4).sum()), gradient=lambda W: 4 * W ** 3)
+
+    host.add_plugin(types.SimpleNamespace(register_features=register_features,
+                                          register_regularizers=register_regularizers), "cubes")
+    cubed = Network([2, 3, 2], ["tanh"], "softmax_cross_entropy", features=["x1", "x1_cubed"], input_width=2)
+    with pytest.raises(ExportError, match="input feature 'x1_cubed' from the plugin 'cubes' gives no NumPy source"):
+        script_source(cubed, host.registry)
+    plain = Network([2, 3, 2], ["tanh"], "softmax_cross_entropy")
+    script_source(plain, host.registry, extras={"setup": TrainingSetup(regularization="l2", rate=0.1)})
+    with pytest.raises(ExportError, match="regularizer 'l4' from the plugin 'cubes' gives no NumPy source"):
+        script_source(plain, host.registry, extras={"setup": TrainingSetup(regularization="l4", rate=0.1)})
