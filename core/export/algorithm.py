@@ -1,6 +1,7 @@
 """The part of the standalone script that is the same for every network: the algorithm.
 
-It is the forward pass, backpropagation and gradient-descent training of docs/math.md,
+It is the forward pass, backpropagation and gradient-descent training of docs/math.md (with
+the input features h_0 = φ(x) and the penalty λ Σ_k R(W_k) of the network's training setup),
 written in the engine's convention (samples are rows, so a_k = b_k + W_k h_{k-1} reads
 ``h[k - 1] @ W[k].T + b[k]``), and the command line of the script. :mod:`core.export.script`
 puts the network's own numbers and its plugins' NumPy source in front of it.
@@ -8,9 +9,23 @@ puts the network's own numbers and its plugins' NumPy source in front of it.
 
 ALGORITHM = '''
 
+def inputs(x):
+    """h_0 = φ(x): one column per input feature of the raw inputs x (without features, h_0 = x)."""
+    if phi is None:
+        return x
+    return np.stack([feature(x) for feature in phi], axis=1)  # h_0,j = φ_j(x)
+
+
+def weight_penalty():
+    """λ Σ_k R(W_k): what regularisation adds to the loss (0 without a regularizer)."""
+    if penalty is None or not RATE:
+        return 0.0
+    return RATE * sum(float(penalty(W[k])) for k in range(1, L + 1))  # λ Σ_k R(W_k)
+
+
 def forward(x):
-    """The forward pass: a_k and h_k for k = 1 … L-1, then a_L and ŷ = O(a_L)."""
-    h = {0: x}  # h_0 = x
+    """The forward pass: h_0 = φ(x), a_k and h_k for k = 1 … L-1, then a_L and ŷ = O(a_L)."""
+    h = {0: inputs(x)}  # h_0 = φ(x), or x itself
     a = {}
     for k in range(1, L):
         a[k] = h[k - 1] @ W[k].T + b[k]  # a_k = b_k + W_k h_{k-1}
@@ -21,9 +36,9 @@ def forward(x):
 
 
 def mean_loss(y, yhat, a_L):
-    """L: the loss of each sample (row), averaged over the samples."""
+    """L: the loss of each sample (row), averaged over the samples, plus the weights' penalty."""
     per_sample = value_from_logits(y, a_L) if value_from_logits is not None else value(y, yhat)
-    return float(np.mean(per_sample))
+    return float(np.mean(per_sample)) + weight_penalty()  # mean loss + λ Σ_k R(W_k)
 
 
 def backward(y, a, h, yhat):
@@ -33,6 +48,8 @@ def backward(y, a, h, yhat):
     grad_W, grad_b, grad_h = {}, {}, {}
     for k in range(L, 0, -1):
         grad_W[k] = grad_a[k].T @ h[k - 1]  # ∇W_k = ∇a_k h_{k-1}ᵀ (summed over the samples)
+        if penalty is not None and RATE:
+            grad_W[k] += RATE * penalty_gradient(W[k])  # ∇W_k += λ ∂R/∂W_k
         grad_b[k] = grad_a[k].sum(axis=0)  # ∇b_k = ∇a_k (summed over the samples)
         grad_h[k - 1] = grad_a[k] @ W[k]  # ∇h_{k-1} = W_kᵀ ∇a_k
         if k > 1:
@@ -80,13 +97,16 @@ def trace(x, y):
     """Every quantity of one forward and backward pass, keyed as in `backprop-studio trace --json`."""
     a, h, yhat = forward(x)
     grad_a, grad_W, grad_b, grad_h = backward(y, a, h, yhat)
-    forward_values = {"h0": as_json(h[0])}
+    forward_values = {"x": as_json(x)} if phi is not None else {}  # the raw inputs, when h_0 = φ(x)
+    forward_values["h0"] = as_json(h[0])
     for k in range(1, L + 1):
         forward_values[f"a{k}"] = as_json(a[k])
         if k < L:
             forward_values[f"h{k}"] = as_json(h[k])
     forward_values["yhat"] = as_json(yhat)
     forward_values["loss"] = mean_loss(y, yhat, a[L])
+    if penalty is not None:
+        forward_values["penalty"] = weight_penalty()  # λ Σ_k R(W_k), included in the loss
     backward_values = {f"grad_a{L}": as_json(grad_a[L])}
     for k in range(L, 0, -1):
         backward_values[f"grad_W{k}"] = as_json(grad_W[k])
@@ -94,7 +114,10 @@ def trace(x, y):
         backward_values[f"grad_h{k - 1}"] = as_json(grad_h[k - 1])
         if k > 1:
             backward_values[f"grad_a{k - 1}"] = as_json(grad_a[k - 1])
-    return {"network": {"sizes": SIZES, "activations": ACTIVATIONS, "loss": LOSS},
+    network = {"sizes": SIZES, "activations": ACTIVATIONS, "loss": LOSS}
+    if FEATURES is not None:
+        network.update(features=FEATURES, input_width=INPUT_WIDTH)
+    return {"network": network,
             "parameters": parameters_json(), "forward": forward_values, "backward": backward_values}
 
 
@@ -107,7 +130,7 @@ def rows(values, width, what):
 
 
 def read_csv(path):
-    """A CSV of numbers, one sample per row: the n_0 inputs, then the n_L targets (a header row is skipped)."""
+    """A CSV of numbers, one sample per row: the raw inputs x, then the n_L targets (a header row is skipped)."""
     with open(path, encoding="utf-8") as handle:
         lines = [line.strip() for line in handle if line.strip()]
     try:
@@ -115,9 +138,9 @@ def read_csv(path):
     except (ValueError, IndexError):
         lines = lines[1:]
     data = np.array([[float(v) for v in line.split(",")] for line in lines], dtype=float)
-    if data.ndim != 2 or data.shape[1] != SIZES[0] + SIZES[-1]:
-        sys.exit(f"error: {path}: each row needs {SIZES[0]} inputs and {SIZES[-1]} targets")
-    return data[:, :SIZES[0]], data[:, SIZES[0]:]
+    if data.ndim != 2 or data.shape[1] != INPUT_WIDTH + SIZES[-1]:
+        sys.exit(f"error: {path}: each row needs {INPUT_WIDTH} inputs and {SIZES[-1]} targets")
+    return data[:, :INPUT_WIDTH], data[:, INPUT_WIDTH:]
 
 
 def main(argv=None):
@@ -144,7 +167,7 @@ def main(argv=None):
         return
     if args.input is None and EXAMPLE is None:
         sys.exit("error: give --input and --target")
-    x = rows(args.input, SIZES[0], "--input") if args.input else np.array([EXAMPLE[0]], dtype=float)
+    x = rows(args.input, INPUT_WIDTH, "--input") if args.input else np.array([EXAMPLE[0]], dtype=float)
     y = rows(args.target, SIZES[-1], "--target") if args.target else np.array([EXAMPLE[1]], dtype=float)
     if len(x) != len(y):
         sys.exit(f"error: {len(x)} input(s) but {len(y)} target(s)")

@@ -68,10 +68,29 @@ def train_defaults(setup) -> list[str]:
     return lines
 
 
+def inputs_and_penalty(network: Network, setup) -> list[str]:
+    """The lines naming the input features (h_0 = φ(x)) and the setup's regularisation."""
+    if network.features is None:
+        lines = ["FEATURES = None  # no input features: h_0 = x", "INPUT_WIDTH = SIZES[0]  # the raw inputs x"]
+    else:
+        lines = [f"FEATURES = {list(network.features)!r}  # h_0 = φ(x): one input unit per feature of x",
+                 f"INPUT_WIDTH = {network.input_width}  # the raw inputs x_1 … x_n"]
+    regularization = setup.penalty if setup is not None else None
+    if regularization is None:
+        lines.append("REGULARIZER, RATE = None, 0.0  # no penalty on the weights")
+    else:
+        lines.append(f"REGULARIZER, RATE = {regularization[0]!r}, {float(regularization[1])!r}"
+                     "  # the saved setup's: the loss is L + λ Σ_k R(W_k), λ = RATE")
+    return lines
+
+
 def header(network: Network, registry: Registry, title: str, example, setup=None) -> str:
     sizes, L = network.sizes, network.depth
     loss = registry.loss(network.loss)
     activations = [registry.activation(name) for name in network.activations]
+    features = [registry.feature(name) for name in network.features or ()]
+    regularization = setup.penalty if setup is not None else None
+    regularizer = registry.regularizer(regularization[0]) if regularization is not None else None
     shape = "-".join(map(str, sizes))
     lines = [
         "#!/usr/bin/env python3",
@@ -97,6 +116,7 @@ def header(network: Network, registry: Registry, title: str, example, setup=None
         "L = len(SIZES) - 1  # layers with weights",
         f"ACTIVATIONS = {list(network.activations)!r}  # g of the hidden layers 1 … L-1",
         f"LOSS = {network.loss!r}",
+        *inputs_and_penalty(network, setup),
         "",
         "# the parameters: W_k (n_k × n_{k-1}) and b_k (n_k)",
         "W, b = {}, {}",
@@ -118,9 +138,24 @@ def header(network: Network, registry: Registry, title: str, example, setup=None
     about = f"ŷ = O(a_L), the loss and ∇a_L of {loss.name!r} (from the plugin {loss.plugin!r})."
     blocks.append(function_block(f"{loss.name}_functions", loss.numpy_source,
                                  ("output", "value", "gradient", "value_from_logits"), about))
+    for feature in {f.name: f for f in features}.values():
+        about = f"φ(x) of the input feature {feature.name!r} (from the plugin {feature.plugin!r}): one column of h_0."
+        blocks.append(function_block(f"{feature.name}_feature", feature.numpy_source, ("phi",), about))
+    if regularizer is not None:
+        about = f"R(W) and ∂R/∂W of the regularizer {regularizer.name!r} (from the plugin {regularizer.plugin!r})."
+        blocks.append(function_block(f"{regularizer.name}_regularizer", regularizer.numpy_source,
+                                     ("penalty", "gradient"), about))
     wiring = ["g, g_prime = {}, {}  # the activation of each hidden layer k"]
     wiring += [f"g[{k}], g_prime[{k}] = {name}_functions()" for k, name in enumerate(network.activations, start=1)]
     wiring.append(f"output, value, gradient, value_from_logits = {loss.name}_functions()")
+    if features:
+        wiring.append(f"phi = [{', '.join(f'{f.name}_feature()' for f in features)}]  # φ_j of input unit j")
+    else:
+        wiring.append("phi = None  # h_0 = x")
+    if regularizer is not None:
+        wiring.append(f"penalty, penalty_gradient = {regularizer.name}_regularizer()  # R(W) and ∂R/∂W")
+    else:
+        wiring.append("penalty = penalty_gradient = None")
     return "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + "\n\n" + "\n".join(wiring) + "\n"
 
 
@@ -137,14 +172,17 @@ def script_source(network: Network, registry: Registry, *, title: str = "net", e
     if count > MAX_SCRIPT_PARAMETERS:
         raise ExportError(f"the network has {count:,} parameters; a script is written for at most "
                           f"{MAX_SCRIPT_PARAMETERS:,}")
-    check_sources(network, registry)
+    setup = (extras or {}).get("setup")
+    regularization = setup.penalty if setup is not None else None
+    check_sources(network, registry, regularization[0] if regularization else None)
     example = example_arrays(extras or {})
-    source = header(network, registry, title, example, (extras or {}).get("setup")) + ALGORITHM
-    verify(source, network, registry, example)
+    source = header(network, registry, title, example, setup) + ALGORITHM
+    verify(source, network, registry, example, regularization)
     return source
 
 
-def verify(source: str, network: Network, registry: Registry, example) -> None:
+def verify(source: str, network: Network, registry: Registry, example,
+           regularization: tuple[str, float] | None = None) -> None:
     """Run the script's trace in-process against the engine's on the example and a random sample."""
     from core.engine.passes import run_trace
     from core.stepthrough.steps import all_steps, to_jsonable
@@ -154,17 +192,20 @@ def verify(source: str, network: Network, registry: Registry, example) -> None:
     samples = [] if example is None else [(np.asarray(example[0], float), np.asarray(example[1], float))]
     y = np.zeros(network.sizes[-1])
     y[0] = 1.0
-    samples.append((rng.normal(size=network.sizes[0]), y))
+    samples.append((rng.normal(size=network.input_width), y))
     for x, y in samples:
         with np.errstate(all="ignore"):
-            trace = run_trace(network, x, y, registry)
+            trace = run_trace(network, x, y, registry, regularization)
             ours = script["trace"](x[None, :], y[None, :])
-        for step in all_steps(trace):
-            theirs = ours["forward" if step.phase == "forward" else "backward"].get(step.quantity)
-            expected = np.asarray(to_jsonable(step.values), dtype=float)
+        checks = [(step.phase, step.quantity, step.values) for step in all_steps(trace)]
+        if regularization is not None:
+            checks.append(("forward", "penalty", trace.penalty))
+        for phase, quantity, values in checks:
+            theirs = ours["forward" if phase == "forward" else "backward"].get(quantity)
+            expected = np.asarray(to_jsonable(values), dtype=float)
             if theirs is None or np.shape(theirs) != expected.shape or not np.allclose(
                     theirs, expected, rtol=1e-9, atol=1e-12, equal_nan=True):
-                raise ExportError(f"the script's {step.quantity} differs from Backprop Studio's; "
+                raise ExportError(f"the script's {quantity} differs from Backprop Studio's; "
                                   "the network's plugins' numpy_source disagrees with their functions")
 
 

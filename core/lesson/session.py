@@ -2,7 +2,8 @@
 
 Qt-free; the student pane of the app and the tests drive it the same way. The numbers a
 page's questions are graded against are the engine's trace of the lesson's network on its
-example sample, as the page's state sets the network up (trained, on a page "after N epochs").
+example sample, as the page's state sets the network up (trained, on a page "after N epochs"),
+with the regularisation of its training setup: the numbers the step-through shows.
 """
 from __future__ import annotations
 
@@ -109,10 +110,12 @@ class LessonSession:
         if example is None:
             self.trace_error = "the lesson's network has no example sample"
             return None
-        try:
+        setup = self.lesson.network_extras.get("setup")
+        try:  # the setup's regularisation is in the loss and every ∇W_k, as the step-through shows them
             with np.errstate(all="ignore"):
-                return run_trace(network, example[0], example[1], self.registry)
-        except (RegistryError, ShapeError) as exc:
+                return run_trace(network, example[0], example[1], self.registry,
+                                 setup.penalty if setup is not None else None)
+        except (RegistryError, ShapeError, ValueError) as exc:  # ValueError: a feature's φ(x) of the wrong shape
             self.trace_error = str(exc)
             return None
 

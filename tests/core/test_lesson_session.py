@@ -139,3 +139,38 @@ def test_a_training_state_that_cannot_be_computed_says_why(textbook, registry):
     session = LessonSession(lesson, registry, remember=False)
     assert session.trace_for(0) is None  # xor has 2 inputs, the network 3
     assert "after 5 epochs cannot be computed" in session.trace_error
+
+
+def test_a_lesson_on_a_network_with_features_and_l2_grades_what_the_step_through_shows(registry, tmp_path):
+    """Its network reads x through φ(x) and its setup penalises the weights: the loss and ∇W_k
+    a page asks about include λ Σ_k R(W_k), as in the app's step-through and `trace`; the file
+    keeps both through saving and opening."""
+    from core.engine.network import Network
+    from core.engine.passes import run_trace
+    from core.lesson.lesson_file import load_lesson, save_lesson
+    from core.training.setup import TrainingSetup
+
+    network = Network([3, 4, 2], ["tanh"], "softmax_cross_entropy", seed=5,
+                      features=["x1", "x2_squared", "sin_x1"], input_width=2)
+    setup = TrainingSetup(dataset="xor", optimizer="sgd", regularization="l2", rate=0.05)
+    lesson = new_lesson(network, {"example": {"input": [0.5, -1.5], "target": [1, 0]}, "setup": setup}, "Features")
+    lesson.pages += [Page("Loss", "", PageState(step="loss"), NumberQuestion(prompt="L?", answer=Element("loss"),
+                                                                            tolerance=1e-9)),
+                     Page("Weights", "", PageState(step="grad_W1"),
+                          NumberQuestion(prompt="?", answer=Element("grad_W1", (2, 2)), tolerance=1e-9))]
+    save_lesson(lesson, tmp_path / "features.json")
+    opened = load_lesson(tmp_path / "features.json")
+    assert opened.network.features == ["x1", "x2_squared", "sin_x1"] and opened.network_extras["setup"] == setup
+
+    session = LessonSession(opened, registry, remember=False)
+    shown = run_trace(network, [0.5, -1.5], [1, 0], registry, ("l2", 0.05))  # what the window's document traces
+    plain = run_trace(network, [0.5, -1.5], [1, 0], registry)
+    trace = session.trace_for(0)
+    np.testing.assert_allclose(trace.h[0][0], [0.5, 2.25, np.sin(0.5)], rtol=1e-15)  # h_0 = φ(x)
+    assert trace.loss == shown.loss and trace.loss == pytest.approx(plain.loss + 0.05 * sum(
+        0.5 * float(np.vdot(W, W)) for W in network.weights), rel=1e-12)
+    assert session.answer(f"{shown.loss:.12f}").correct and not session.answer(f"{plain.loss:.12f}").correct
+    session.go(1)
+    with_penalty = shown.grad_W[1][1, 1]
+    assert with_penalty == pytest.approx(plain.grad_W[1][1, 1] + 0.05 * network.W(1)[1, 1], rel=1e-12)
+    assert session.answer(f"{with_penalty:.12f}").correct

@@ -135,3 +135,66 @@ def test_a_lesson_file_exports_its_network(tmp_path, textbook):
     assert source.splitlines()[1].startswith('"""Class 3b  ok: a 3-3-3-2 network')  # no quote can end the docstring
     ours = json.loads(standalone(tmp_path / "from_lesson.py", "--json", cwd=tmp_path).stdout)
     assert ours["forward"]["loss"] == pytest.approx(0.4391, abs=5e-5)
+
+
+def features_network_file(folder: Path, regularization: str | None = "l2") -> Path:
+    """A 5-6-4-2 network reading x = (x₁, x₂) through five input features, saved with a setup
+    whose regularisation the loss and every ∇W_k include."""
+    from core.engine.network import Network
+    from core.io.network_file import save_network
+    from core.training.setup import TrainingSetup
+
+    network = Network([5, 6, 4, 2], ["tanh", "relu"], "softmax_cross_entropy", seed=3,
+                      features=["x1", "x2", "x1_squared", "x1_x2", "sin_x2"], input_width=2)
+    setup = TrainingSetup(dataset="spiral", optimizer="sgd", hyperparameters={"lr": 0.05}, batch_size=4, seed=2,
+                          regularization=regularization, rate=0.003 if regularization else 0.0)
+    path = folder / "features.json"
+    save_network(network, path, example={"input": [0.7, -1.3], "target": [0, 1]}, setup=setup)
+    return path
+
+
+@pytest.mark.parametrize("regularization", ["l2", "l1", None])
+def test_a_network_with_input_features_and_regularisation(tmp_path, regularization):
+    path = features_network_file(tmp_path, regularization)
+    studio("export", path, "--script", "features.py", cwd=tmp_path)
+    args = ("--input", 0.4, 2.2, "--target", 1, 0, "--json")
+    theirs = json.loads(studio("trace", path, *args, cwd=tmp_path).stdout)
+    ours = json.loads(standalone(tmp_path / "features.py", *args, cwd=tmp_path).stdout)
+    assert_same_trace(ours, theirs)
+    assert ours["network"]["features"] == ["x1", "x2", "x1_squared", "x1_x2", "sin_x2"]
+    assert ours["forward"]["x"] == [0.4, 2.2]  # the raw inputs, then h_0 = φ(x)
+    np.testing.assert_allclose(ours["forward"]["h0"], [0.4, 2.2, 0.16, 0.88, np.sin(2.2)], rtol=1e-15)
+    if regularization is None:
+        assert "penalty" not in ours["forward"]
+    else:  # the loss includes λ Σ_k R(W_k), which the script computes from the weights itself
+        assert ours["forward"]["penalty"] > 0
+        assert theirs["forward"]["loss"] - theirs["forward"]["penalty"] == pytest.approx(
+            -np.log(theirs["forward"]["yhat"][0]), rel=1e-12)
+        assert f"REGULARIZER, RATE = {regularization!r}, 0.003" in (tmp_path / "features.py").read_text()
+
+
+def test_the_scripts_training_with_features_and_l2_reproduces_the_apps(tmp_path, registry):
+    from core.io.network_file import load_network
+    from core.training.data import Dataset
+    from core.training.trainer import Trainer
+
+    path = features_network_file(tmp_path, "l2")
+    network, extras = load_network(path)
+    rng = np.random.default_rng(8)
+    X = rng.uniform(-2, 2, size=(30, 2))
+    labels = (X[:, 0] * X[:, 1] > 0).astype(int)
+    np.savetxt(tmp_path / "data.csv", np.hstack([X, np.eye(2)[labels]]), delimiter=",")
+    studio("export", path, "--script", "features.py", cwd=tmp_path)
+    # --train's defaults are the saved setup's: learning rate, batch size and seed
+    ours = json.loads(standalone(tmp_path / "features.py", "--train", "data.csv", "--epochs", 6, "--json",
+                                 cwd=tmp_path).stdout)
+
+    trainer = Trainer(network, Dataset("csv", X, labels, "classification", n_classes=2), registry,
+                      extras["setup"].config(epochs=6))
+    trainer.run()
+    assert trainer.config.regularization == "l2" and trainer.config.batch_size == 4
+    np.testing.assert_allclose([e["train_loss"] for e in ours["history"]],
+                               [e.train_loss for e in trainer.history.epochs], rtol=1e-10)
+    for k in range(1, network.depth + 1):
+        np.testing.assert_allclose(ours["parameters"][f"W{k}"], network.W(k), rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(ours["parameters"][f"b{k}"], network.b(k), rtol=1e-10, atol=1e-13)
