@@ -23,6 +23,7 @@ from core.lesson.session import LessonSession
 from core.stepthrough.latex_text import to_unicode
 
 from ..canvas.export import scene_image
+from ..canvas.items import ButtonItem
 from . import view_state
 
 if TYPE_CHECKING:
@@ -111,10 +112,23 @@ def _stop_animation(window: MainWindow) -> None:
         animation.setCurrentTime(animation.duration() // 2)
 
 
+def canvas_image(window: MainWindow) -> QImage:
+    """The canvas as it is drawn now, without its editing buttons (−, +, ×): nobody edits a handout."""
+    scene = window.view.scene()
+    buttons = [item for item in scene.items() if isinstance(item, ButtonItem) and item.isVisible()]
+    for item in buttons:
+        item.setVisible(False)
+    try:
+        return scene_image(scene)
+    finally:
+        for item in buttons:
+            item.setVisible(True)
+
+
 def render_view(window: MainWindow, number: int, count: int, caption: str, page: Page | None = None) -> View:
     _settle()
     _stop_animation(window)
-    return View(number, count, caption, scene_image(window.view.scene()), card_image(window), page)
+    return View(number, count, caption, canvas_image(window), card_image(window), page)
 
 
 def step_views(window: MainWindow) -> Iterator[View]:
