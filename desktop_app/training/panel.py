@@ -413,7 +413,9 @@ class TrainingPanel(QWidget):
         self._update_buttons()
         if halt.message:
             warning = loss_warning(self.history.train_loss.values)
-            text = f"Paused {halt.message}" + (f". {warning[:1].upper()}{warning[1:]}" if warning else "")
+            # why it paused, then what it reached (every number labelled, as while training)
+            text = f"Paused {halt.message}. " + (f"{warning[:1].upper()}{warning[1:]}" if warning
+                                                  else progress_line(self.history))
             (self._show_warning if warning else self._show_status)(text)
             self.status_message.emit(f"Training paused: {halt.message}")
 
