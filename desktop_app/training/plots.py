@@ -210,11 +210,24 @@ class LossPlot(LegendPlot):
         self.steady.follow(np.sort(x)[[0, -1]], y, floor=None if self.log else 0.0)
 
 
+class DecadeAxis(pg.AxisItem):
+    """A log axis that labels only the powers of ten when two or more are in view (the
+    2 … 9 between them keep their ticks, without a crowd of numbers beside them)."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        strings = super().tickStrings(values, scale, spacing)
+        if not self.logMode or spacing is not None:  # not the log axis's in-between level
+            return strings
+        low, high = sorted(self.range)
+        decades = np.floor(high) - np.ceil(low) + 1  # powers of ten inside the view
+        return [""] * len(values) if decades >= 2 else strings
+
+
 class GradientPlot(LegendPlot):
     """‖∇W_k‖ per optimizer step, one curve per layer (log scale)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"left": DecadeAxis("left")})
         item = self.getPlotItem()
         item.setTitle("Gradients ‖∇W<sub>k</sub>‖", size="10pt")
         item.setLabel("bottom", "epoch")

@@ -3,6 +3,7 @@ outlive a successful drop, the width buttons stay under the pointer between clic
 learning rate far outside the usual range is warned about."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
@@ -12,6 +13,7 @@ from core.engine.network import Network
 from desktop_app import files as files_module
 from desktop_app.canvas.synthetic import drag_and_drop, gap_point, layer_point
 from desktop_app.main_window import MainWindow
+from desktop_app.training.plots import GradientPlot
 
 
 @pytest.fixture
@@ -85,3 +87,17 @@ def test_a_learning_rate_far_outside_the_usual_range_is_warned_about(qtbot, wind
     type_into(lr, "0.05")
     qtbot.waitUntil(lambda: "unusually" not in panel.status.text(), timeout=3000)
     assert panel.setup.hyperparameters["lr"] == 0.05
+
+
+def test_the_gradient_axis_labels_decades_not_the_crowd_between_them(qtbot):
+    plot = GradientPlot()
+    qtbot.addWidget(plot)
+    plot.resize(300, 400)
+    plot.show()
+    axis, view = plot.getPlotItem().getAxis("left"), plot.getPlotItem().getViewBox()
+    between = [float(np.log10(v)) for v in (2, 3, 5)]
+    view.setYRange(-3, 1, padding=0)  # 0.001 … 10: four decades in view
+    assert axis.tickStrings([-2.0, -1.0, 0.0], 1, 1.0) == ["0.01", "0.1", "1"]
+    assert axis.tickStrings(between, 1, None) == ["", "", ""]
+    view.setYRange(np.log10(0.15), np.log10(0.9), padding=0)  # no power of ten in view: 0.2 … 0.8 are all it has
+    assert all(axis.tickStrings(between, 1, None))
