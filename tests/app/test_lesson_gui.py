@@ -441,3 +441,37 @@ def test_a_page_after_training_records_its_epochs_and_shows_them(qtbot, make_win
     click(qtbot, lessons.student.back_to_editing)
     lessons.editor.epochs.setValue(0)  # the teacher changes it: the page shows the lesson's own weights
     assert lessons.lesson.pages[0].state.epochs is None
+
+
+def test_a_lesson_with_features_and_l2_shows_and_grades_the_same_numbers(qtbot, make_window, tmp_path):
+    """The lesson's setup comes with its network: the step-through shows the loss with the penalty
+    λ Σ_k R(W_k) and the learner is graded against that number."""
+    from core.engine.network import Network
+    from core.lesson.lesson_file import new_lesson, save_lesson
+    from core.lesson.model import Page, PageState
+    from core.lesson.questions import NumberQuestion
+    from core.stepthrough.notation import Element
+    from core.training.setup import TrainingSetup
+
+    network = Network([3, 4, 2], ["tanh"], "softmax_cross_entropy", seed=5,
+                      features=["x1", "x2_squared", "sin_x1"], input_width=2)
+    setup = TrainingSetup(dataset="xor", optimizer="sgd", regularization="l2", rate=0.05)
+    lesson = new_lesson(network, {"example": {"input": [0.5, -1.5], "target": [1, 0]}, "setup": setup}, "Penalised")
+    lesson.pages.append(Page("The loss", "", PageState(step="loss"),
+                             NumberQuestion(prompt="L?", answer=Element("loss"), tolerance=1e-6)))
+    save_lesson(lesson, tmp_path / "penalised.json")
+    window = make_window()
+    assert window.files.open_path(tmp_path / "penalised.json", ask=False)
+    assert window.document.setup.penalty == ("l2", 0.05)  # the lesson's setup (completed by the training form)
+    assert window.document.network.features == ["x1", "x2_squared", "sin_x1"]
+    shown = window.document.trace
+    assert shown.penalty > 0 and shown.loss == window.lessons.session.trace_for(0).loss
+    box = window.lessons.student.question
+    type_into(qtbot, box.line, f"{shown.loss - shown.penalty:.8f}")  # the loss without the penalty: wrong
+    click(qtbot, box.check_button)
+    assert "Not quite" in box.feedback.text()
+    click(qtbot, box.retry_button)
+    type_into(qtbot, box.line, f"{shown.loss:.8f}")
+    click(qtbot, box.check_button)
+    assert box.feedback.text().startswith("Right")
+    assert window.steps.player.current.quantity == "loss"
