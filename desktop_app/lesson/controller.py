@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 LESSON_FILTER = "Backprop Studio lessons (*.json);;All files (*)"
 DEFAULT_LOCKS = ("editing", "training")  # a new page about a step: look, do not change
+EDITOR_WIDTH, PANE_WIDTH = 460, 440  # px: the lesson editor and the learner's pane (display math and the question)
 
 
 class LessonController(QObject):
@@ -108,6 +109,13 @@ class LessonController(QObject):
             self.editor_dock.show()
         elif self.mode in ("student", "preview"):
             self.student_dock.show()
+        QTimer.singleShot(0, self._widen)  # after the layout has sized the palette's column for the palette
+
+    def _widen(self) -> None:
+        """The lesson's dock as wide as its text and math need (it shares the palette's column)."""
+        for dock, width in ((self.editor_dock, EDITOR_WIDTH), (self.student_dock, PANE_WIDTH)):
+            if dock.isVisible():  # asked even when it seems wide enough: a palette's resize may be pending
+                self.window.resizeDocks([dock], [max(width, dock.width())], Qt.Orientation.Horizontal)
 
     def _refused(self, reason: str) -> None:
         self.window.statusBar().showMessage(reason, 6000)
@@ -287,7 +295,8 @@ class LessonController(QObject):
     def _show_editor(self) -> None:
         self.editor_dock.show()
         self.editor_dock.raise_()
-        self.window.resizeDocks([self.editor_dock], [460], Qt.Orientation.Horizontal)
+        self._widen()
+        QTimer.singleShot(0, self._widen)  # again once a layout switched to has sized its docks
         self._room_for_the_pane(0.3)  # the editor needs the height more than the card
         QTimer.singleShot(0, lambda: self._room_for_the_pane(0.3))
 
@@ -359,7 +368,8 @@ class LessonController(QObject):
     def _show_student(self) -> None:
         self.student_dock.show()
         self.student_dock.raise_()
-        self.window.resizeDocks([self.student_dock], [440], Qt.Orientation.Horizontal)
+        self._widen()
+        QTimer.singleShot(0, self._widen)  # again once a layout switched to has sized its docks
         self._fit_pending = True  # once the first page has shown its panels
 
     def _room_for_the_pane(self, share: float = 0.38) -> None:
@@ -374,6 +384,7 @@ class LessonController(QObject):
         following = self.mode in ("student", "preview")  # the teacher keeps every control while authoring
         view_state.apply_page(self.window, self.lesson, index, self.session, locks=following,
                               settled=not following)
+        QTimer.singleShot(0, self._widen)  # the page's panels shown or hidden: the dock area is laid out anew
         if self._fit_pending and self.window.steps_dock.isVisible():
             self._fit_pending = False
             QTimer.singleShot(0, self._room_for_the_pane)

@@ -335,6 +335,27 @@ def test_without_a_lesson_the_script_is_the_canvas_network_with_its_setup(qtbot,
     assert f", {setup.batch_size}, {setup.seed}  # --train's defaults" in source
 
 
+def test_the_lessons_docks_keep_their_width_when_the_layout_and_the_pages_change(qtbot, make_window):
+    """They share the palette's column, which the layouts size for the palette (about 200 px)."""
+    from desktop_app.lesson.controller import EDITOR_WIDTH, PANE_WIDTH
+
+    window = make_window()
+    window.resize(1440, 900)
+    lessons = window.lessons
+    assert lessons.open_builtin()  # a lesson about the steps: the Step through layout
+    for index in (7, 8, 2):
+        lessons.student.go(index)
+        qtbot.wait(100)  # the dock area is laid out after the page's panels
+        assert lessons.student_dock.width() >= PANE_WIDTH, index
+        assert lessons.student.question.check_button.isVisible()
+    window.layouts.actions["build"].trigger()
+    qtbot.wait(100)
+    assert lessons.student_dock.isVisible() and lessons.student_dock.width() >= PANE_WIDTH
+    menu_action(window, "Edit This Lesson").trigger()
+    qtbot.wait(100)
+    assert lessons.editor_dock.isVisible() and lessons.editor_dock.width() >= EDITOR_WIDTH
+
+
 def test_a_handout_prints_the_formula_card_at_a_page_width_not_the_docks(qtbot, make_window):
     from desktop_app.lesson.frames import CARD_WIDTH, card_image
 
