@@ -151,7 +151,7 @@ def call_with_time_limit(function: Callable[..., Any], *args: Any, limit: float 
         give_up_on(thread)
         if culprit is not None:
             late = f"did not return within {limit:g} s (it hangs)"
-            quantity = FUNCTION_NAMES.get(culprit[1], culprit[1]) or "it"
+            quantity = function_name(culprit) or "it"
             raise PluginHang(f"{describe(culprit)} {late}", culprit, f"{quantity} {late}")
         raise PluginHang(f"{what} did not return within {limit:g} s (it hangs)")
     if "error" in outcome:
@@ -173,11 +173,19 @@ KIND_FUNCTION_NAMES = {  # where a kind's function computes something else than 
 }
 
 
-def describe(culprit: Any) -> str:
-    """``g'(a) of activation 'x' from plugin 'p'`` for a (contribution, attribute) pair."""
+def function_name(culprit: Any) -> str:
+    """What the culprit's function computes: ``g(a)``, ``φ(x)`` (a feature's fn), ``∂R/∂W`` …
+    (the attribute's own name when the tables do not know it; "" for none)."""
     item, attribute = culprit if isinstance(culprit, tuple) else (culprit, "")
     kind = type(item).__name__.lower().replace("datasetspec", "dataset")
-    quantity = KIND_FUNCTION_NAMES.get(kind, {}).get(attribute) or FUNCTION_NAMES.get(attribute, attribute)
+    return KIND_FUNCTION_NAMES.get(kind, {}).get(attribute) or FUNCTION_NAMES.get(attribute) or attribute
+
+
+def describe(culprit: Any) -> str:
+    """``g'(a) of activation 'x' from plugin 'p'`` for a (contribution, attribute) pair."""
+    item, _ = culprit if isinstance(culprit, tuple) else (culprit, "")
+    kind = type(item).__name__.lower().replace("datasetspec", "dataset")
+    quantity = function_name(culprit)
     where = f"{quantity} of " if quantity else ""
     return f"{where}{kind} {getattr(item, 'name', '?')!r} from plugin {getattr(item, 'plugin', '?')!r}"
 

@@ -66,6 +66,7 @@ class BoundaryPlot(pg.PlotWidget):
         self.focus: tuple[int, int] | None = None  # (k, i): that neuron's map instead of the output
         self.result: MapResult | None = None
         self.n_layers = 0  # L, to tell output units from hidden ones
+        self.input_labels: list[str] = []  # what each input unit holds (x₁, x₁², sin x₂ …), for titles
         self.probabilities = True  # the outputs are class probabilities (not a regression)
 
     @property
@@ -133,9 +134,11 @@ class BoundaryPlot(pg.PlotWidget):
             self.focus = focus
             self._paint()
 
-    def show_result(self, result: MapResult, n_layers: int, probabilities: bool) -> None:
-        """A finished map computation for the shown dataset."""
+    def show_result(self, result: MapResult, n_layers: int, probabilities: bool,
+                    input_labels: list[str] | None = None) -> None:
+        """A finished map computation for the shown dataset (``input_labels``: the input units' features)."""
         self.result, self.n_layers, self.probabilities = result, n_layers, probabilities
+        self.input_labels = list(input_labels or [])
         self._paint()
 
     def show_problem(self, text: str) -> None:
@@ -171,7 +174,10 @@ class BoundaryPlot(pg.PlotWidget):
             if k == self.n_layers:
                 title = f"Output unit {i + 1}: ŷ_{i + 1}"
             else:
-                title = f"Input unit {i + 1}: h_0,{i + 1}" if k == 0 else f"Layer {k}, unit {i + 1}: h_{k},{i + 1}"
+                title = f"Layer {k}, unit {i + 1}: h_{k},{i + 1}"
+            if k == 0:  # h_0 = x, or the feature φ_i(x) as its plugin labels it
+                label = self.input_labels[i] if i < len(self.input_labels) else f"x_{i + 1}"
+                title = f"Input unit {i + 1}: {label}"
         if rgb is None:
             return
         self.getPlotItem().setTitle(title, size="10pt")

@@ -139,7 +139,9 @@ class MapView(QObject):
                 self.canvas_maps.clear()
             return
         self._result = result
-        self.plot.show_result(result, self.network.depth, self._probabilities())
+        features = self._kernel.features if self._kernel is not None else None
+        labels = [f.label or f.name for f in features] if features else None
+        self.plot.show_result(result, self.network.depth, self._probabilities(), labels)
         if self.canvas_maps is not None and result.extent == self.plot.extent:
             self.canvas_maps.show(result.images)
 
@@ -156,9 +158,10 @@ class MapView(QObject):
         if not self.worker.stuck or self._kernel is None:
             return
         thread = self.worker.thread
-        culprit = guard.stuck_in(thread.ident, [*self._kernel.hidden, self._kernel.loss]) if thread.ident else None
+        culprit = guard.stuck_in(thread.ident, [*(self._kernel.features or []), *self._kernel.hidden,
+                                                self._kernel.loss]) if thread.ident else None
         if culprit is not None and culprit[0].problem is None:
-            quantity = guard.FUNCTION_NAMES.get(culprit[1], culprit[1]) or "it"
+            quantity = guard.function_name(culprit) or "it"
             self.state.host.flag(culprit[0], f"{quantity} did not return while drawing the maps (it hangs)")
             guard.give_up_on(thread.ident, alive=lambda: self.worker.busy)
         self._kernel = None

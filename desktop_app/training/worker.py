@@ -170,7 +170,7 @@ class TrainingSession:
         if thread is not None and thread.ident is not None:
             guard.give_up_on(thread.ident, alive=thread.is_alive)
         if self.host is not None:  # the flag says what did not return; the message who
-            quantity = guard.FUNCTION_NAMES.get(culprit[1], culprit[1]) or "it"
+            quantity = guard.function_name(culprit) or "it"
             self.host.flag(culprit[0], f"{quantity} did not return during training (it hangs)")
         return f"{guard.describe(culprit)} did not return: training stopped (it hangs)"
 

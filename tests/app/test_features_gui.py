@@ -161,6 +161,11 @@ def test_the_maps_of_the_input_units_show_the_features_over_the_plane(qtbot, win
     raw = win.neuron_maps.items()[(0, 1)].image  # x₂ grows bottom to top
     top, bottom = raw.pixelColor(raw.width() // 2, 1), raw.pixelColor(raw.width() // 2, raw.height() - 2)
     assert top.red() > top.blue() and bottom.blue() > bottom.red()
+    from desktop_app.canvas.selection import Selection
+
+    win.view.scene_.select(Selection("neuron", 0, 2))  # the input unit sin x₁, large in the boundary pane
+    plot = win.plots.boundary
+    assert plot.focus == (0, 2) and plot.getPlotItem().titleLabel.text == "Input unit 3: sin x₁"
 
 
 def test_kept_runs_name_their_regularizer(qtbot, window):
