@@ -67,11 +67,12 @@ class FeatureChooser(QObject):
             item = getattr(neuron, "feature_label", None)
             if item is None:
                 item = neuron.feature_label = QGraphicsSimpleTextItem(neuron)
-                item.setFont(_font(7.5))
+                item.setFont(_font(8))
                 item.setBrush(QColor("#37474f"))
             item.setText(labels[i] if i < len(labels) else "")
             rect = item.boundingRect()
-            item.setPos(-NEURON_RADIUS - 3 - rect.width(), -rect.height() / 2)
+            # left of the step-through's read/written ring (radius NEURON_RADIUS + 5, a 3 px pen)
+            item.setPos(-NEURON_RADIUS - 9 - rect.width(), -rect.height() / 2)
 
     def labels(self) -> list[str]:
         """What each input unit holds: the feature's label (its name when the plugin gives none or is missing)."""
