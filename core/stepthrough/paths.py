@@ -6,7 +6,9 @@ every path runs a_k[i] → h_k[i] → a_{k+1}[p] → … → a_L[o] → L, and
 
     ∂L/∂w = Σ_paths ∂L/∂a_L[o] · Π (∂a_{m+1}[p]/∂h_m[q] = W_{m+1}[p, q]) (∂h_m[q]/∂a_m[q] = g'(a_m[q])) · h_{k-1}[j]
 
-which the matrix form ∇W_k = ∇a_k h_{k-1}ᵀ computes for all weights at once.
+which the matrix form ∇W_k = ∇a_k h_{k-1}ᵀ computes for all weights at once. With a
+regularizer the loss is L + λ Σ_k R(W_k): the weight's gradient gains λ [∂R/∂W_k]_ij, a
+term on no path (``PathReport.penalty``), and the finite difference moves that loss too.
 """
 from __future__ import annotations
 
@@ -52,8 +54,14 @@ class PathReport:
     paths: list[Path] = field(default_factory=list)
     path_count: int = 0
     path_sum: float = 0.0  # Σ over paths of the chain-rule products
-    matrix_value: float = 0.0  # ∇W_k[i, j] from ∇a_k h_{k-1}ᵀ
+    penalty: float = 0.0  # λ [∂R/∂W_k]_ij with a regularizer (on no path), else 0
+    matrix_value: float = 0.0  # ∇W_k[i, j] from ∇a_k h_{k-1}ᵀ (+ λ ∂R/∂W_k)
     finite_difference: float = 0.0  # (L(w + ε) - L(w - ε)) / 2ε
+
+    @property
+    def total(self) -> float:
+        """∂L/∂w: the sum over the paths plus the regularizer's λ [∂R/∂W_k]_ij."""
+        return self.path_sum + self.penalty
 
     @property
     def name(self) -> str:
@@ -96,6 +104,8 @@ def weight_paths(trace: Trace, registry: Registry, k: int, i: int, j: int, *,
         if len(report.paths) < limit:
             report.paths.append(Path(units, factors, product))
     report.path_sum = total
+    if trace.regularizer is not None and trace.rate:  # + λ [∂R/∂W_k]_ij, beside the paths
+        report.penalty = trace.rate * float(trace.penalty_gradients[k][i, j])
     report.finite_difference = _finite_difference(trace, registry, k, i, j, eps)
     return report
 
@@ -107,7 +117,8 @@ def _e(quantity: str, *index: int) -> str:
 
 def _finite_difference(trace: Trace, registry: Registry, k: int, i: int, j: int, eps: float) -> float:
     probe = trace.network.copy()
-    kernel = Kernel(probe, registry)
+    regularization = (trace.regularizer.name, trace.rate) if trace.regularizer is not None else None
+    kernel = Kernel(probe, registry, regularization)  # the loss the trace's ∇W_k is of (λ Σ_k R(W_k) too)
 
     def loss() -> float:
         return kernel.mean_loss(probe.weights, probe.biases, trace.X, trace.Y)[0]

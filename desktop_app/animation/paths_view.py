@@ -80,10 +80,15 @@ class PathsDialog(QDialog):
         shown = "" if len(rows) == report.path_count else f" (the first {len(rows)} are listed)"
         k = report.k
         matrix_form = f"{symbol_text(f'grad_W{k}')} = {symbol_text(f'grad_a{k}')} {symbol_text(f'h{k - 1}')}ᵀ"
-        agree = abs(report.path_sum - report.matrix_value) <= 1e-12 + 1e-9 * abs(report.matrix_value)
+        penalty = ""
+        if report.penalty:  # the regularizer's λ [∂R/∂W_k]_ij lies on no path: added beside the sum
+            matrix_form += f" + λ ∂R/∂{Element(f'W{k}').text()}"
+            penalty = (f" + the regularizer's λ ∂R/∂w <b>{number(report.penalty, 8)}</b> "
+                       f"= <b>{number(report.total, 8)}</b>")
+        agree = abs(report.total - report.matrix_value) <= 1e-12 + 1e-9 * abs(report.matrix_value)
         self.summary.setText(
             f"<b>∂L/∂{html.escape(report.name)}</b> through <b>{report.path_count}</b> path(s){shown}.<br>"
-            f"Sum over the paths: <b>{number(report.path_sum, 8)}</b> &nbsp;·&nbsp; "
+            f"Sum over the paths: <b>{number(report.path_sum, 8)}</b>{penalty} &nbsp;·&nbsp; "
             f"matrix form {matrix_form}, entry "
             f"[{report.i + 1}, {report.j + 1}]: <b>{number(report.matrix_value, 8)}</b> &nbsp;·&nbsp; "
             f"finite difference (L(W+ε) − L(W−ε))/2ε: <b>{number(report.finite_difference, 8)}</b><br>"

@@ -214,3 +214,21 @@ def test_saving_keeps_the_files_name_and_description(make_window, host, tmp_path
     saved = json.loads((tmp_path / "copy.json").read_text())
     assert saved["metadata"]["name"] == "The textbook network"
     assert saved["example"] == {"input": [2.0, 5.0, 3.0], "target": [1.0, 0.0]}
+
+
+def test_the_path_view_with_l2_in_the_setup_says_the_three_agree(qtbot, make_window, host):
+    """The regularizer's λ ∂R/∂w is on no path: the view adds it to the sum, and the three agree."""
+    window = make_window(host)
+    window.open_worked_example()
+    form = window.training.form
+    form.regularization.setCurrentIndex(form.regularization.findData("l2"))  # as a person picks it
+    form.rate.setValue(0.1)
+    assert (window.document.setup.regularization, window.document.setup.rate) == ("l2", 0.1)
+    window.view.scene_.select(Selection("weight", 2, 0, 2))  # W₂,₁,₃ = 0.8
+    qtbot.mouseClick(window.inspector.paths_button, Qt.LeftButton)
+    dialog = window.findChild(PathsDialog)
+    text = dialog.summary.text()
+    assert "They disagree" not in text and "The three agree" in text
+    assert "0.08" in text  # λ ∂R/∂w = 0.1 × 0.8, shown beside the sum over the paths
+    assert dialog.report.finite_difference == pytest.approx(dialog.report.matrix_value, abs=1e-8)
+    dialog.close()

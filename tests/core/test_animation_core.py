@@ -160,3 +160,21 @@ def test_quiz_grades_values_and_signs(trace):
     assert grade(tiny, "0").correct
     picked = pick_question(steps["grad_W2"], np.random.default_rng(1))
     assert len(picked.index) == 2 and picked.answer == steps["grad_W2"].values[picked.index]
+
+
+@pytest.mark.parametrize("regularizer", ["l1", "l2"])
+def test_path_view_with_a_regularizer_agrees_with_the_matrix_and_the_differences(textbook, registry, regularizer):
+    """With L + λ Σ_k R(W_k) the weight's gradient is the sum over the paths plus λ [∂R/∂W_k]_ij."""
+    network, _ = textbook
+    rate = 0.1
+    trace = run_trace(network, [2, 5, 3], [1, 0], registry, (regularizer, rate))
+    plain = run_trace(network, [2, 5, 3], [1, 0], registry)
+    k, i, j = 2, 0, 2  # W₂,₁,₃ = 0.8
+    report = weight_paths(trace, registry, k, i, j)
+    w = network.W(k)[i, j]
+    expected_penalty = rate * (np.sign(w) if regularizer == "l1" else w)  # λ ∂R/∂w, written independently
+    assert report.path_sum == pytest.approx(plain.grad_W[k][i, j], abs=1e-15)  # the paths carry the data loss
+    assert report.penalty == pytest.approx(expected_penalty, abs=1e-15)
+    assert report.total == pytest.approx(report.matrix_value, abs=1e-15)
+    assert report.matrix_value == pytest.approx(plain.grad_W[k][i, j] + expected_penalty, abs=1e-15)
+    assert report.finite_difference == pytest.approx(report.matrix_value, abs=1e-8)
