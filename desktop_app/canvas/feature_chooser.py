@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QGraphicsSimpleTextItem, QMenu
 from core.engine.network import NetworkError
 
 from ..commands import SetFeatures
+from ..plain_text import tooltip
+from . import names
 from .items import ButtonItem, _font
 from .layout import BOX_WIDTH, NEURON_RADIUS
 
@@ -76,6 +78,8 @@ class FeatureChooser(QObject):
 
     def labels(self) -> list[str]:
         """What each input unit holds: the feature's label (its name when the plugin gives none or is missing)."""
+        if self.network.features is None:  # raw inputs x₁ … xₙ, however many (the feature x3 does not exist)
+            return [names.input_name(None, j) for j in range(self.network.sizes[0])]
         table = self.scene.document.registry.features
         return [(table[name].label or name) if name in table else name for name in self.network.feature_names()]
 
@@ -99,7 +103,7 @@ class FeatureChooser(QObject):
             action = QAction(feature.label or name, menu)
             action.setCheckable(True)
             action.setChecked(name in chosen)
-            action.setToolTip(feature.description or name)
+            action.setToolTip(tooltip(feature.description or name))  # a plugin's text: never markup
             action.triggered.connect(lambda on, name=name: self.toggle(name, on))
             menu.addAction(action)
         menu.setToolTipsVisible(True)

@@ -1,0 +1,65 @@
+"""The φ menu and the input labels show a feature plugin's texts literally, and raw inputs by name."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMenu
+
+from core.engine.network import Network
+from core.plugin_host.host import PluginHost
+from desktop_app import files as files_module
+from desktop_app.main_window import MainWindow
+
+MARKUP_FEATURE = textwrap.dedent("""
+    import numpy as np, pluggy
+    hookimpl = pluggy.HookimplMarker("backprop_studio")
+    @hookimpl
+    def register_features(register):
+        register(name="cos_x1", fn=lambda X: np.cos(X[:, 0]), inputs=2, label="cos x₁",
+                 formula=r"\\cos x_1", description="<h1>Big</h1><img src='/dev/zero'> cos of x<sub>1</sub>")
+""")
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
+
+    def make(host, network: Network) -> MainWindow:
+        win = MainWindow(host, network, use_autosave=False, restore_layout=False)
+        qtbot.addWidget(win)
+        win.resize(1400, 900)
+        win.show()
+        qtbot.waitExposed(win)
+        win.view.zoom_to_fit()
+        return win
+    return make
+
+
+def open_feature_menu(qtbot, win) -> QMenu:
+    view = win.view
+    button = view.scene_.layer_items[0].feature_button
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.mapFromScene(button.sceneBoundingRect().center()))
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=3000)
+    return QApplication.activePopupWidget()
+
+
+def test_a_feature_plugins_description_is_shown_as_text_not_markup(qtbot, window, tmp_path):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "markup_feature.py").write_text(MARKUP_FEATURE)
+    host = PluginHost(plugin_dir=folder, use_entry_points=False).load()
+    win = window(host, Network([2, 3, 2], "tanh", seed=0))
+    menu = open_feature_menu(qtbot, win)
+    action = next(a for a in menu.actions() if a.text() == "cos x₁")
+    tip = action.toolTip()
+    assert "&lt;h1&gt;Big&lt;/h1&gt;" in tip and "<img" not in tip and "<h1>" not in tip
+    menu.close()
+
+
+def test_raw_inputs_are_labelled_x1_to_xn_whatever_their_number(qtbot, window, host):
+    win = window(host, Network([3, 3, 2], "tanh", seed=0))
+    scene = win.view.scene_
+    assert [scene.neurons[(0, i)].feature_label.text() for i in range(3)] == ["x₁", "x₂", "x₃"]
