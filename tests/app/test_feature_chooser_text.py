@@ -63,3 +63,21 @@ def test_raw_inputs_are_labelled_x1_to_xn_whatever_their_number(qtbot, window, h
     win = window(host, Network([3, 3, 2], "tanh", seed=0))
     scene = win.view.scene_
     assert [scene.neurons[(0, i)].feature_label.text() for i in range(3)] == ["x₁", "x₂", "x₃"]
+
+
+def test_the_ring_of_the_step_h0_leaves_the_feature_labels_readable(qtbot, window, host):
+    """During h₀ = φ(x) the input units are ringed as written: no label may run under its ring."""
+    network = Network([4, 8, 2], "tanh", features=["x1", "x2", "x1_squared", "sin_x1"], seed=0)
+    win = window(host, network)
+    win.steps_dock.show()
+    win.steps.seek_quantity("h0")
+    scene = win.view.scene_
+    view_scale = win.view.transform().m11()
+    rings = {item.data(0)[1:3]: item for item in scene.items()
+             if isinstance(item.data(0), tuple) and item.data(0)[0] == "ring"}
+    assert {(0, i) for i in range(4)} <= set(rings)
+    for i in range(4):
+        label = scene.neurons[(0, i)].feature_label.sceneBoundingRect()
+        ring = rings[(0, i)].sceneBoundingRect()
+        pen = rings[(0, i)].pen().widthF() / view_scale  # a cosmetic pen: pixels, in scene units
+        assert label.right() <= ring.left() - pen / 2, f"label {i} runs under the ring"
