@@ -64,14 +64,17 @@ def load_plugins(*, safe_mode: bool = False, plugin_dir: str | Path | None = Non
     return PluginHost(safe_mode=safe_mode, plugin_dir=plugin_dir).load()
 
 
-def trace(network: Network, x: Any, y: Any, host: PluginHost) -> Trace:
+def trace(network: Network, x: Any, y: Any, host: PluginHost, *,
+          regularization: tuple[str, float] | None = None) -> Trace:
     """One forward and backward pass over a sample (a vector) or a batch (rows), every quantity kept.
 
     ``t.a[k]``, ``t.h[k]``, ``t.yhat``, ``t.loss``, ``t.grad_a[k]``, ``t.grad_W[k]``, ``t.grad_b[k]``
     and ``t.grad_h[k]`` are the quantities of MATH.md (float64; batch rows are samples, the loss
-    is the batch mean).
+    is the batch mean). ``x`` is the raw input (h_0 = φ(x) with input features).
+    ``regularization`` (regularizer name, λ) adds λ Σ_k R(W_k) to the loss (``t.penalty``) and
+    λ ∂R/∂W_k to every ∇W_k, as ``train`` does with the same setup.
     """
-    return run_trace(network, x, y, host.registry)
+    return run_trace(network, x, y, host.registry, regularization)
 
 
 def steps(t: Trace) -> list[Step]:

@@ -23,6 +23,10 @@ def test_the_documented_session_runs(tmp_path, monkeypatch, capsys):
     assert "input must have 2 value(s) per sample" in out
     assert "True True" in out and out.count("True") >= 3  # the setup's target, then the saved setup
     assert np.isfinite(namespace["last"].train_loss)
+    phi = namespace["t"]  # the features-and-L2 block: h_0 = φ(x), and λ ½ Σ_k ‖W_k‖² in the loss
+    assert np.allclose(phi.h[0], [[0.5, -1.0, 0.25, np.sin(-1.0)]])
+    expected = 0.01 * sum(0.5 * float(np.sum(W**2)) for W in namespace["phi_net"].weights)
+    assert phi.penalty > 0 and abs(phi.penalty - expected) < 1e-12
     reopened, _ = bps.load_network(tmp_path / "spiral.json")
     assert reopened.sizes == [2, 8, 8, 2]
     assert np.array_equal(reopened.W(1), namespace["net"].W(1))
