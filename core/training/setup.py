@@ -20,6 +20,7 @@ PACES: tuple[float | None, ...] = (1, 3, 10, 60, 300, 2000, None)
 REAL_TIME = 60.0  # steps per second: about one step per frame, as TensorFlow Playground
 DEFAULT_PACE: float | None = REAL_TIME
 DEFAULT_EPOCHS = 20  # `train` without --epochs and without a saved stop condition
+MAX_SAMPLES = 1_000_000  # a dataset plugin's sample count from a file or a flag: checked before allocating
 
 
 class SetupError(ValueError):
@@ -184,6 +185,8 @@ def check(setup: TrainingSetup) -> None:
         raise SetupError("the dataset has no name")
     if setup.samples is not None and setup.samples < 2:
         raise SetupError(f"a dataset needs at least 2 samples, not {setup.samples}")
+    if setup.samples is not None and setup.samples > MAX_SAMPLES:
+        raise SetupError(f"a generated dataset has at most {MAX_SAMPLES:,} samples, not {setup.samples}")
     if setup.noise is not None and not (math.isfinite(setup.noise) and setup.noise >= 0):
         raise SetupError(f"the noise must be a number ≥ 0, not {setup.noise}")
     if setup.seed < 0:

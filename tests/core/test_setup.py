@@ -107,3 +107,22 @@ def test_a_numeric_csv_target_is_regression_and_labels_compare_as_numbers(tmp_pa
                            registry, tmp_path)
     assert full.task == "classification" and full.n_classes == 2
     assert full.y.tolist() == [1, 1, 0, 0, 1] and full.class_names == ["0", "1"]
+
+
+def test_a_file_asking_for_a_billion_samples_is_refused_when_read(tmp_path):
+    """A size from a file is checked before anything is allocated: the sample count is bounded."""
+    import json
+    from pathlib import Path
+
+    from core.io.network_file import FileFormatError, load_network
+
+    root = Path(__file__).resolve().parents[2]
+    data = json.loads((root / "resources/examples/spiral-classifier.json").read_text())
+    data["setup"]["dataset"]["samples"] = 10**9
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises((FileFormatError, SetupError), match="samples"):
+        load_network(path)
+    with pytest.raises(SetupError, match="at most"):
+        TrainingSetup(samples=10**9)
+    assert TrainingSetup(samples=20_000).samples == 20_000  # the form's largest is fine
