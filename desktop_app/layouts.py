@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
     from .settings import AppSettings
 
-STATE_VERSION = 2  # bump when the docks change: older saved arrangements are then ignored
+STATE_VERSION = 3  # bump when the docks change: older saved arrangements are then ignored
 CURRENT_KEY = "layouts/current"
 INSPECTOR_KEY = "layouts/inspector_wanted"
 GEOMETRY_KEY = "window/geometry"
@@ -230,8 +230,11 @@ class LayoutController(QObject):
         w.addDockWidget(Area.LeftDockWidgetArea, w.palette_dock)
         w.addDockWidget(Area.RightDockWidgetArea, w.inspector_dock)
         w.addDockWidget(Area.BottomDockWidgetArea, w.steps_dock)
-        w.addDockWidget(Area.BottomDockWidgetArea, w.training_dock)
-        w.splitDockWidget(w.training_dock, w.plots_dock, Qt.Orientation.Horizontal)
+        # training: the controls down the left side (the whole height: the form is tall), the
+        # plots under the canvas; the left area keeps the bottom-left corner
+        w.setCorner(Qt.Corner.BottomLeftCorner, Area.LeftDockWidgetArea)
+        w.addDockWidget(Area.LeftDockWidgetArea, w.training_dock)
+        w.addDockWidget(Area.BottomDockWidgetArea, w.plots_dock)
         for name, dock in self.docks().items():
             dock.setFloating(False)
             if name != "inspector":
@@ -250,6 +253,6 @@ class LayoutController(QObject):
             w.resizeDocks([w.steps_dock], [max(240, int(height * 0.42))], vertical)
         elif self.current == TRAIN.name:  # the controls as narrow as they go, the plots the rest
             controls = max(w.training_dock.minimumSizeHint().width(), min(470, width * 2 // 5))
-            w.resizeDocks([w.training_dock, w.plots_dock], [controls, width - controls], horizontal)
-            w.resizeDocks([w.training_dock], [max(w.training_dock.minimumSizeHint().height(), height * 4 // 10)],
+            w.resizeDocks([w.training_dock], [controls], horizontal)
+            w.resizeDocks([w.plots_dock], [max(w.plots_dock.minimumSizeHint().height(), height * 45 // 100)],
                           vertical)

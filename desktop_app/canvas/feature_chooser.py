@@ -78,10 +78,7 @@ class FeatureChooser(QObject):
 
     def labels(self) -> list[str]:
         """What each input unit holds: the feature's label (its name when the plugin gives none or is missing)."""
-        if self.network.features is None:  # raw inputs x₁ … xₙ, however many (the feature x3 does not exist)
-            return [names.input_name(None, j) for j in range(self.network.sizes[0])]
-        table = self.scene.document.registry.features
-        return [(table[name].label or name) if name in table else name for name in self.network.feature_names()]
+        return names.input_labels(self.network, self.scene.document.registry.features)
 
     # -- choosing ------------------------------------------------------------------------
     def open_menu(self) -> QMenu:

@@ -136,6 +136,14 @@ def neuron_tooltip(network: Network, trace, k: int, i: int, error: str | None = 
     return "\n".join(line for line in lines if line)
 
 
+def input_labels(network: Network, features: dict) -> list[str]:
+    """What each input unit holds: x₁ … xₙ for the raw inputs, else each feature's label
+    (its name when the plugin gives none or is missing); ``features`` is the registry's table."""
+    if network.features is None:
+        return [Element("x", (i + 1,)).text() for i in range(network.sizes[0])]
+    return [(features[name].label or name) if name in features else name for name in network.features]
+
+
 def input_name(trace, i: int) -> str:
     """What input unit i holds: x₁, or its feature as the plugin labels it (x₁², sin x₂)."""
     specs = getattr(trace, "feature_specs", None)

@@ -8,6 +8,8 @@ under the plots, where they cover no curve.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -31,6 +33,8 @@ LAYER_COLOURS = ["#1f6fb4", "#e8731a", "#2ca02c", "#9467bd", "#d62728", "#8c564b
                  "#7f7f7f"]
 STEP_POINTS = 400  # per-step curves are bin means: readable, and cheap to redraw
 AXIS_WIDTH = 40  # px, fixed: a left axis that resizes to its labels re-lays-out (and repaints) its plot
+LEGEND_ROWS = 4  # a legend taller than this takes more columns (and elides long labels)
+MIN_ENTRY = 90  # px: the narrowest a legend entry is made (line sample, spacing, ~6 characters)
 LEGEND = dict(labelTextSize="8pt", colCount=4, horSpacing=10, verSpacing=-4)
 
 
@@ -111,24 +115,30 @@ class LegendPlot(pg.PlotWidget):
     legend: pg.LegendItem
 
     def fit_legend(self, width: int | None = None) -> None:
-        """Lay the legend's entries out in the columns that fit the plot's ``width``; an entry
-        wider than the plot (a kept run's long label) is elided (the runs list has it whole)."""
+        """Lay the legend's entries out in the columns that fit the plot's ``width``, in at
+        most ``LEGEND_ROWS`` rows while an entry keeps ``MIN_ENTRY`` pixels: long labels (kept
+        runs) are elided to fit (the runs list has them whole), so the legend never makes
+        the plot wider than its view, nor a tall column that squeezes the curves."""
         legend = getattr(self, "legend", None)  # (a resize comes before __init__ makes it)
         items = legend.items if legend is not None else []
         if not items:
             return
         room = (self.width() if width is None else width) - AXIS_WIDTH - 8  # 8: the layout's margins
         spacing = 2 * LEGEND["horSpacing"]
-        changed = False
-        for sample, label in items:
-            full = label.__dict__.setdefault("full_text", label.text)
-            font = QFontMetricsF(label.item.font())
-            text = font.elidedText(full, Qt.TextElideMode.ElideRight, room - sample.boundingRect().width() - spacing)
-            if text != label.text:
-                label.setText(text)
-                changed = True
-        widest = max(sample.boundingRect().width() + label.itemRect().width() + spacing for sample, label in items)
+        metrics = QFontMetricsF(items[0][1].item.font())
+        full = [label.__dict__.setdefault("full_text", label.text) for _, label in items]
+        widest = max(sample.boundingRect().width() + metrics.horizontalAdvance(text) + spacing
+                     for (sample, _), text in zip(items, full))
         columns = max(1, min(len(items), int(room // max(widest, 1.0))))
+        if math.ceil(len(items) / columns) > LEGEND_ROWS:  # too tall: more columns, labels elided
+            columns = max(columns, min(len(items), math.ceil(len(items) / LEGEND_ROWS), int(room // MIN_ENTRY)))
+        changed = False
+        for (sample, label), text in zip(items, full):
+            fits = metrics.elidedText(text, Qt.TextElideMode.ElideRight,  # 12: the legend's own margins
+                                      (room - 12) / columns - sample.boundingRect().width() - spacing)
+            if fits != label.text:
+                label.setText(fits)
+                changed = True
         if columns != legend.columnCount or changed:
             legend.columnCount = 0  # lay the entries out again, even in as many columns as before
             legend.setColumnCount(columns)

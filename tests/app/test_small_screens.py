@@ -128,6 +128,8 @@ def test_plots_with_kept_runs_fit_their_width_at_1024(qapp, qtbot):
             legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
             assert legend.right() <= view.width() and legend.bottom() <= view.height()
             assert plot.legend.columnCount < len(plot.legend.items)  # wrapped to fit
+            for _, label in plot.legend.items:  # elided, but still readable
+                assert not label.text.endswith("…") or len(label.text) >= 5, label.text
     finally:
         window.document.undo_stack.setClean()
         window.close()
