@@ -66,6 +66,12 @@ def setup_from(args: argparse.Namespace, saved: TrainingSetup | None, registry) 
         changes["rate"] = args.rate
     if args.epochs is not None:
         changes["stop"] = StopWhen(args.epochs, setup.stop.train_loss, setup.stop.test_accuracy)
+    regularizer = changes.get("regularization", setup.regularization)
+    if args.rate is not None and regularizer is None:  # a λ for no penalty: not silently dropped
+        raise CommandError("--rate sets λ of a regularizer: add --regularization l1|l2 (or another regularizer)")
+    if args.regularization is not None and regularizer is not None and not changes.get("rate", setup.rate):
+        # λ = 0 would train without the penalty that was asked for
+        raise CommandError(f"--regularization {regularizer} needs a rate λ > 0: add --rate λ, e.g. --rate 0.001")
     try:
         setup = setup.with_changes(**changes)
         if args.optimizer is not None and args.optimizer != setup.optimizer:
