@@ -93,10 +93,14 @@ class FeatureChooser(QObject):
         raw.triggered.connect(lambda: self.choose(None))
         menu.addSeparator()
         width = self.network.input_width
-        for name in registry.usable("features"):
+        offered = [name for name in registry.usable("features") if registry.features[name].inputs == width]
+        if not offered:  # say why the menu holds only the raw inputs
+            widths = sorted({registry.features[name].inputs for name in registry.usable("features")})
+            read = f": they read {' or '.join(map(str, widths))}" if widths else ""
+            none = menu.addAction(f"No feature plugin reads {width} input(s){read}")
+            none.setEnabled(False)
+        for name in offered:  # the features of as many raw inputs as this network's data has
             feature = registry.features[name]
-            if feature.inputs != width:
-                continue  # reads another number of inputs than this network's data has
             action = QAction(feature.label or name, menu)
             action.setCheckable(True)
             action.setChecked(name in chosen)

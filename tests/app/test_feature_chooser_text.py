@@ -81,3 +81,13 @@ def test_the_ring_of_the_step_h0_leaves_the_feature_labels_readable(qtbot, windo
         ring = rings[(0, i)].sceneBoundingRect()
         pen = rings[(0, i)].pen().widthF() / view_scale  # a cosmetic pen: pixels, in scene units
         assert label.right() <= ring.left() - pen / 2, f"label {i} runs under the ring"
+
+
+def test_the_phi_menu_of_a_three_input_network_says_why_it_offers_no_feature(qtbot, window, host):
+    win = window(host, Network([3, 3, 2], "tanh", seed=0))
+    menu = open_feature_menu(qtbot, win)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[0].startswith("Raw inputs")
+    notes = [a for a in menu.actions() if "No feature plugin reads 3 input(s)" in a.text()]
+    assert len(notes) == 1 and not notes[0].isEnabled() and len(texts) == 2
+    menu.close()
