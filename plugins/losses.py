@@ -45,13 +45,16 @@ def softmax(a_L):
     numpy.ndarray
         ŷ with rows summing to 1, same shape and dtype as `a_L`.
     """
+    # (this runs every training step: the ufunc reductions skip ndarray.max/sum's Python wrappers,
+    # and the work is done on the columns a_Lᵀ, one per sample, because the app's a_L is the
+    # transpose of a C-contiguous array, and NumPy reduces and broadcasts over those faster)
+    columns = a_L.T
     # softmax(a) = softmax(a - max a): the largest exponent is e^0 = 1, so no overflow
-    # (the ufunc reductions skip ndarray.max/sum's Python wrappers: this runs every step)
-    e = a_L - np.maximum.reduce(a_L, axis=1, keepdims=True)
+    e = columns - np.maximum.reduce(columns, axis=0, keepdims=True)
     np.exp(e, out=e)
     # ŷ_i = e^{a_i} / Σ_j e^{a_j}
-    e /= np.add.reduce(e, axis=1, keepdims=True)
-    return e
+    e /= np.add.reduce(e, axis=0, keepdims=True)
+    return e.T
 
 
 def cross_entropy(y, y_hat):

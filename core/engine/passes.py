@@ -12,11 +12,12 @@ The loss is the mean over the batch, so ∇a_L carries a factor 1/B.
 
 Input features: h_0 = φ(x) is made by ``Kernel.input_rows`` (every pass's input), one
 feature plugin per input unit. Regularisation: with a regularizer R and a rate λ the loss
-is the data loss plus λ Σ_k R(W_k) (``Kernel.penalty``), and ``Pass.backward`` adds
-λ ∂R/∂W_k to each ∇W_k.
+is the data loss plus λ Σ_k R(W_k) (``Kernel.penalty``), and the backward pass of
+``Pass.step`` adds λ ∂R/∂W_k to each ∇W_k.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from core.engine.network import Network
 from core.plugin_host.registry import Activation, Feature, Loss, Registry, Regularizer
 
 EVALUATION_CHUNK = 4096  # samples per forward pass when evaluating a whole dataset
+FEW_ENTRIES = 32  # a ∇a_L of at most this many entries is summed in Python (see Pass.step)
 
 
 class ShapeError(ValueError):
@@ -167,123 +169,148 @@ class Kernel:
         gradients = FlatParameters(self.sizes, dtype)
         run = self.bind(parameters, gradients, len(X))
         run.load(X)
-        run.forward()
-        run.backward(Y)
+        run.step(None, Y)
         return float(np.mean(run.losses(Y))) + self.penalty(parameters), gradients.arrays
 
 
 class Pass:
     """Forward and backward passes over batches of B samples, on arrays made once.
 
-    ``load(X)`` a batch (or hand ``forward`` rows with their 1 appended), then
-    ``forward()`` and ``backward(Y)``; every a_k, h_k, ∇a_k, ∇h_k, g'(a_k) stays in the
-    workspace and ∇W_k, ∇b_k in ``gradients`` until the next pass. Activations receive
-    a_k as (n_k × B) arrays, loss plugins a_L as a (B × n_L) view of a_Lᵀ.
+    ``load(X)`` a batch (or hand the passes its columns [h_0; 1]), then ``forward()`` for ŷ,
+    or ``step(columns, Y)`` for the forward and the backward pass; every a_k, h_k, ∇a_k,
+    ∇h_k, g'(a_k) stays in the workspace and ∇W_k, ∇b_k in ``gradients`` until the next
+    pass. Activations receive a_k as (n_k × B) arrays, loss plugins a_L as a (B × n_L) view
+    of a_Lᵀ.
     """
 
     def __init__(self, kernel: Kernel, parameters: FlatParameters, gradients: FlatParameters | None,
                  workspace: Workspace) -> None:
         self.kernel, self.parameters, self.gradients, self.workspace = kernel, parameters, gradients, workspace
-        ws, V, L = workspace, parameters.V, kernel.depth
         self.batch = workspace.batch
-        # k = 1 … L: (V_kᵀ, a_k, [h_k; 1], h_k, g, whether g takes out=), g None for the output layer;
-        # the rows h_k of [h_k; 1] are contiguous, so a ufunc such as np.tanh writes them in place
-        self._layers: list[tuple[Any, ...]] = [
-            (V[k - 1].T, ws.a[k], ws.h[k], ws.h[k][:-1], act.fn,
-             isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1, ws.a[k].shape)
-            for k, act in enumerate(kernel.hidden, start=1)]
-        self._a_L = ws.a[L].T  # a_L, one row per sample: what the loss plugin gets
-        self._rows_shape = self._a_L.shape
-        self._last = (V[L - 1].T, ws.a[L])
-        self._h0 = ws.h[0]  # [h_0; 1] of the batch being passed (the workspace's rows, or the caller's)
-        self._output, self._gradient = kernel.loss.output, kernel.loss.gradient
-        # 1/B as a 0-d array of the workspace's dtype: NumPy multiplies by it faster than by a float
-        self._scale = None if self.batch == 1 else np.array(1.0 / self.batch, dtype=workspace.dtype)
-        self._grad_a_L = ws.grad_a[L]  # ∇a_L, one column per sample
-        self._grad_a_L_flat = self._grad_a_L.reshape(-1)  # a view
-        # with a regularizer, backward adds λ ∂R/∂W_k (no work at all without one)
-        self._regularized = kernel.regularizer is not None and kernel.rate != 0 and gradients is not None
-        if gradients is None:
-            return
-        # k = L … 2: (k, [h_{k-1}; 1], ∇V_k, W_kᵀ, ∇h_{k-1}, then what ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1}) needs:
-        # the function giving g'(a_{k-1}), its argument (h_{k-1} when the plugin offers g' from the
-        # output, else a_{k-1}), and ∇a_{k-1})
-        self._backward: list[tuple[Any, ...]] = []
-        for k in range(L, 1, -1):
-            act = kernel.hidden[k - 2]
-            g_prime_of, argument = ((act.derivative, ws.a[k - 1]) if act.derivative_from_output is None
-                                    else (act.derivative_from_output, ws.h[k - 1][:-1]))
-            self._backward.append((k, ws.h[k - 1], gradients.V[k - 1], V[k - 1][:-1], ws.grad_h[k - 1],
-                                   g_prime_of, argument, ws.grad_a[k - 1], ws.grad_a[k - 1].shape))
-        self._first = (gradients.V[0], V[0][:-1], ws.grad_h[0])  # k = 1
+        self._a_L = workspace.a[-1].T  # a_L, one row per sample: what the loss plugin gets
+        # ``forward(columns=None)`` gives ŷ; ``step(columns, Y, input_gradient=False)`` runs the backward
+        # pass too and gives the sum of ∇a_L's entries: one function, a closure over the arrays it
+        # uses (a small network's step is mostly Python: a closure's names are read faster than
+        # attributes), so training and the trace run the same lines
+        self.forward: Callable[..., Any] = self._passes()
+        self.step: Callable[..., Any] = self.forward
 
     def load(self, X: np.ndarray) -> None:
         """Put the batch X (B × n_0, one row per sample) in as h_0."""
         self.kernel.input_rows(X, out=self.workspace.inputs)
 
-    def forward(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """ŷ (B × n_L) for the batch loaded into the workspace, or for ``rows``.
-
-        ``rows`` are the samples with a 1 appended, B × (n_0 + 1) (``Kernel.input_rows``; what
-        ``workspace.inputs`` holds after ``load``): [h_0; 1] is rowsᵀ, and no copy is made.
-        """
-        # (ndarray.dot: the same BLAS product as np.dot, without its dispatch, a tenth of a small step)
-        self._h0 = h_in = self.workspace.h[0] if rows is None else rows.T
-        for VT, a, h_full, h, g, in_place, shape in self._layers:
-            VT.dot(h_in, out=a)  # a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1]
-            if in_place:
-                g(a, out=h)  # h_k = g(a_k)
-            else:
-                value = g(a)  # h_k = g(a_k)
-                if value.shape != shape:  # (copying it in would broadcast a wrong shape silently)
-                    raise ValueError(f"g(a) returned shape {value.shape} for an a_k of shape {shape}")
-                h[...] = value
-            h_in = h_full
-        VT, a_L = self._last
-        VT.dot(h_in, out=a_L)  # a_L = b_L + W_L h_{L-1}
-        self.workspace.yhat = yhat = self._output(self._a_L)  # ŷ = O(a_L), one row per sample
-        return yhat
-
     def losses(self, Y: np.ndarray) -> np.ndarray:
         """loss(y, ŷ) per sample for the last forward pass."""
         return self.kernel.losses(Y, self.workspace.yhat, self._a_L)
 
-    def backward(self, Y: np.ndarray, input_gradient: bool = False) -> np.ndarray:
-        """Fill ``gradients`` with ∇W_k, ∇b_k of the mean loss; return ∇a_L's entries as a flat vector.
+    def _passes(self) -> Callable[..., Any]:
+        ws, V, L, multiply, kernel = self.workspace, self.parameters.V, self.kernel.depth, np.multiply, self.kernel
+        gradients = self.gradients
+        # forward, k = 1 … L-1: (V_kᵀ, a_k, [h_k; 1], h_k, g, whether g takes out=, the size of a_k);
+        # the rows h_k of [h_k; 1] are contiguous, so a ufunc such as np.tanh writes them in place
+        forward: list[tuple[Any, ...]] = [(V[k - 1].T, ws.a[k], ws.h[k], ws.h[k][:-1], act.fn,
+                   isinstance(act.fn, np.ufunc) and act.fn.nin == 1 and act.fn.nout == 1, ws.a[k].size)
+                  for k, act in enumerate(kernel.hidden, start=1)]
+        last_VT, a_L, a_L_rows = V[L - 1].T, ws.a[L], self._a_L
+        inputs, output, gradient, g_prime = ws.h[0], kernel.loss.output, kernel.loss.gradient, ws.g_prime
+        # backward, k = L … 2: (k - 1, [h_{k-1}; 1], ∇V_k, W_kᵀ, ∇h_{k-1}, then what ∇a_{k-1} =
+        # ∇h_{k-1} ⊙ g'(a_{k-1}) needs: the function giving g'(a_{k-1}), its argument (h_{k-1} when
+        # the plugin offers g' from the output, else a_{k-1}), ∇a_{k-1}, its transpose and its size)
+        backward: list[tuple[Any, ...]] = []
+        for k in range(L, 1, -1):
+            act = kernel.hidden[k - 2]
+            g_prime_of, argument = ((act.derivative, ws.a[k - 1]) if act.derivative_from_output is None
+                                    else (act.derivative_from_output, ws.h[k - 1][:-1]))
+            grad_a = ws.grad_a[k - 1]
+            backward.append((k - 1, ws.h[k - 1], None if gradients is None else gradients.V[k - 1], V[k - 1][:-1],
+                             ws.grad_h[k - 1], g_prime_of, argument, grad_a, grad_a.T, grad_a.size))
+        grad_V1 = None if gradients is None else gradients.V[0]
+        W1_T, grad_h0 = V[0][:-1], ws.grad_h[0]
+        grad_a_L = ws.grad_a[L]  # ∇a_L, one column per sample
+        grad_a_L_rows, grad_a_L_flat = grad_a_L.T, grad_a_L.reshape(-1)  # views
+        grad_a_L_entries = memoryview(grad_a_L_flat)  # its numbers, read as Python floats
+        # 1/B as a 0-d array of the workspace's dtype: NumPy multiplies by it faster than by a float
+        scale = None if self.batch == 1 else np.array(1.0 / self.batch, dtype=ws.dtype)
+        # with a regularizer, the backward pass adds λ ∂R/∂W_k (no work at all without one)
+        parameters = self.parameters
+        regularized = kernel.regularizer is not None and kernel.rate != 0
+        rows_shape, rows_size, dtype = a_L_rows.shape, a_L_rows.size, ws.dtype
+        few = rows_size <= FEW_ENTRIES  # ∇a_L is summed as Python floats (faster than a NumPy call)
 
-        ``input_gradient`` also computes ∇h_0 (the trace shows it; training needs no ∇h_0).
-        ∇a_L itself (n_L × B) is ``workspace.grad_a[-1]``; the flat view of it that is returned
-        lets the caller check all of it with one product.
-        """
-        ws, multiply, a_L, scale = self.workspace, np.multiply, self._a_L, self._scale
-        grad = self._gradient(Y, ws.yhat, a_L)  # ∇a_L per sample: -(y - ŷ) for softmax + CE
-        if grad.shape != self._rows_shape:
-            raise ValueError(f"the loss gradient returned shape {grad.shape}, expected {self._rows_shape}")
-        if scale is None and grad.dtype == ws.dtype:
-            ws.grad_a[-1] = columns = grad.T  # one sample: ∇a_L as it is (nothing below writes to it)
-            flat = columns.ravel()
-        else:
-            columns, flat = self._grad_a_L, self._grad_a_L_flat
-            ws.grad_a[-1] = columns
-            # the batch mean: ∇a_L / B, one column per sample
-            multiply(grad.T, 1.0 if scale is None else scale, out=columns)
-        g_prime = ws.g_prime
-        for k, h_in, grad_V, WT, grad_h, g_prime_of, argument, grad_a, shape in self._backward:
-            # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ: ∇W_k = ∇a_k h_{k-1}ᵀ and ∇b_k = ∇a_k, summed over samples
-            h_in.dot(columns.T, out=grad_V)
-            WT.dot(columns, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
-            g_prime[k - 1] = gp = g_prime_of(argument)  # g'(a_{k-1})
-            if gp.shape != shape:
-                raise ValueError(f"g'(a) returned shape {gp.shape} for a_{k - 1} of shape {shape}")
-            multiply(grad_h, gp, out=grad_a)  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
-            columns = grad_a
-        grad_V, WT, grad_h = self._first
-        self._h0.dot(columns.T, out=grad_V)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
-        if input_gradient:
-            WT.dot(columns, out=grad_h)  # ∇h_0 = W_1ᵀ ∇a_1
-        if self._regularized:
-            self.kernel.add_penalty_gradients(self.parameters, self.gradients)  # type: ignore[arg-type]
-        return flat
+        def passes(columns: np.ndarray | None = None, Y: np.ndarray | None = None, input_gradient: bool = False) -> Any:
+            """ŷ (B × n_L) for the batch in the workspace or for ``columns``; with targets Y, the
+            backward pass too: then ``gradients`` holds ∇W_k, ∇b_k of the mean loss, and the
+            sum of ∇a_L's entries is returned.
+
+            ``columns`` are [h_0; 1] of each sample, (n_0 + 1) × B: the transpose of rows with a 1
+            appended (``Kernel.input_rows``), as ``workspace.h[0]`` holds them after ``load``.
+            ``input_gradient`` also computes ∇h_0 (the trace shows it; training needs no ∇h_0).
+            ∇a_L itself (n_L × B) is ``workspace.grad_a[-1]``. The sum returned (a float) is
+            finite exactly when every entry of ∇a_L is (short of an overflow of the sum, past
+            10³⁰⁸): NaN or inf anywhere in the forward pass reaches ∇a_L, so one look at the sum
+            tells the caller whether the step may be applied.
+            """
+            # (ndarray.dot: the same BLAS product as np.dot, without its dispatch)
+            h0 = h_in = inputs if columns is None else columns
+            for VT, a, h_full, h, g, in_place, size in forward:
+                VT.dot(h_in, out=a)  # a_k = b_k + W_k h_{k-1} = V_kᵀ [h_{k-1}; 1]
+                if in_place:
+                    g(a, out=h)  # h_k = g(a_k)
+                else:
+                    value = g(a)  # h_k = g(a_k)
+                    if value.size != size:  # (see _wrong_shape)
+                        _wrong_shape(value, a.shape, "g(a)")
+                    h[...] = value
+                h_in = h_full
+            last_VT.dot(h_in, out=a_L)  # a_L = b_L + W_L h_{L-1}
+            ws.yhat = yhat = output(a_L_rows)  # ŷ = O(a_L), one row per sample
+            if Y is None:
+                return yhat
+            if grad_V1 is None:
+                raise ValueError("this pass was made for forward passes only (no gradients to write)")
+
+            grad = gradient(Y, yhat, a_L_rows)  # ∇a_L per sample: -(y - ŷ) for softmax + CE
+            if grad.size != rows_size or grad.ndim != 2:  # (see _wrong_shape)
+                _wrong_shape(grad, rows_shape, "the loss gradient")
+            as_returned = scale is None and grad.dtype is dtype  # (NumPy's dtypes of a kind are one object)
+            if as_returned:
+                ws.grad_a[L] = columns = grad.T  # one sample: ∇a_L as it is (nothing below writes to it)
+                rows = grad
+            else:
+                ws.grad_a[L] = columns = grad_a_L
+                rows = grad_a_L_rows
+                # the batch mean: ∇a_L / B, one column per sample
+                multiply(grad, 1.0 if scale is None else scale, out=rows)
+            for j, h_in, grad_V, W_T, grad_h, g_prime_of, argument, grad_a, grad_a_rows, size in backward:  # j = k-1
+                # ∇V_k = [h_{k-1}; 1] ∇a_kᵀ: ∇W_k = ∇a_k h_{k-1}ᵀ and ∇b_k = ∇a_k, summed over samples
+                h_in.dot(rows, out=grad_V)
+                W_T.dot(columns, out=grad_h)  # ∇h_{k-1} = W_kᵀ ∇a_k
+                g_prime[j] = gp = g_prime_of(argument)  # g'(a_{k-1})
+                if gp.size != size:  # (see _wrong_shape)
+                    _wrong_shape(gp, grad_a.shape, f"g'(a) for a_{j}")
+                multiply(grad_h, gp, out=grad_a)  # ∇a_{k-1} = ∇h_{k-1} ⊙ g'(a_{k-1})
+                columns, rows = grad_a, grad_a_rows
+            h0.dot(rows, out=grad_V1)  # ∇V_1 = [h_0; 1] ∇a_1ᵀ
+            if input_gradient:
+                W1_T.dot(columns, out=grad_h0)  # ∇h_0 = W_1ᵀ ∇a_1
+            if regularized:
+                kernel.add_penalty_gradients(parameters, gradients)  # type: ignore[arg-type]  # ∇W_k += λ ∂R/∂W_k
+            if few:  # Σ ∇a_L, in Python (as returned, ∇a_L is the 1 × n_L row of the one sample)
+                return sum(grad.tolist()[0]) if as_returned else sum(grad_a_L_entries)
+            return float(np.add.reduce(grad if as_returned else grad_a_L_flat, axis=None))  # Σ ∇a_L
+
+        return passes
+
+
+def _wrong_shape(value: Any, shape: tuple[int, ...], what: str) -> None:
+    """Raise the error for a plugin result of the wrong shape.
+
+    The passes compare sizes, which is cheaper than shapes (no tuple is made): a result of the
+    right size but another shape either fails in the NumPy call that uses it (the shapes do not
+    broadcast) or differs only by leading 1s (the same numbers); one of another size could
+    broadcast, and would be copied in silently.
+    """
+    raise ValueError(f"{what} returned shape {np.shape(value)}, expected {shape}")
 
 
 @dataclass
@@ -372,13 +399,13 @@ def run_trace(network: Network, X, Y, registry: Registry,
     parameters = FlatParameters.of(network.weights, network.biases)
     run = kernel.bind(parameters, gradients, len(X))
     ws = run.workspace
-    run.load(X)
-    yhat = run.forward()
     problem = kernel.loss.target_problem(Y)
     if problem:
         raise ShapeError(problem)
-    losses = np.asarray(run.losses(Y), dtype=float)  # loss(y, ŷ) per sample
-    run.backward(Y, input_gradient=True)
+    run.load(X)
+    run.step(None, Y, input_gradient=True)  # the training step's passes (without the update)
+    yhat = ws.yhat
+    losses = np.asarray(run.losses(Y), dtype=float)  # loss(y, ŷ) per sample, as training reports it
     L = network.depth
     # the trace shows one row per sample: transposed views of the workspace's columns
     penalty = kernel.penalty(parameters)  # λ Σ_k R(W_k)

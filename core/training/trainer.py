@@ -15,8 +15,10 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from math import isfinite
 from typing import Protocol
 
 import numpy as np
@@ -148,6 +150,8 @@ class Trainer:
             self._update_params, self._update_grads = [self.parameters.flat], [self.gradients.flat]
         else:
             self._update_params, self._update_grads = self.params, self.grads
+        # the optimizer step of the arrays above: checked the first time, then the plugin's own step
+        self._update: Callable[[], None] = self._first_update
         self._passes: dict[int, Pass] = {}  # batch size -> its Pass (the last batch may be smaller)
         self._evaluation_passes: dict[int, Pass] = {}  # the same, forward only, for whole-set evaluation
         self.rng = np.random.default_rng(self.config.seed)
@@ -182,7 +186,7 @@ class Trainer:
             for _ in range(epochs):
                 self.epoch += 1
                 order = self.rng.permutation(n)
-                rows = self.inputs[order]  # shuffled once; batches are then views
+                columns = self.inputs[order].T  # [h_0; 1] of every sample, shuffled once; batches are views
                 targets = target_batches(self.Y[order], batch)
                 last = len(targets) - 1
                 for index, Y in enumerate(targets):
@@ -190,7 +194,7 @@ class Trainer:
                         self.stopped = True
                         return
                     start = index * batch
-                    step = self.step(rows[start:start + batch], Y, report=True if index == last else None)
+                    step = self.step(columns[:, start:start + batch], Y, report=True if index == last else None)
                     if step is not None:
                         yield step
                 epoch_report = self.evaluate()
@@ -218,34 +222,34 @@ class Trainer:
         """One optimizer step on the batch (X, Y), X one row per sample: see ``step``."""
         run = self._pass(len(X))
         run.load(X)
-        return self.step(run.workspace.inputs, Y, report)
+        return self.step(run.workspace.h[0], Y, report)
 
-    def step(self, rows: np.ndarray, Y: np.ndarray, report: bool | None = None) -> StepReport | None:
-        """One optimizer step: the training loop's step, on rows of ``inputs`` (with their 1).
+    def step(self, columns: np.ndarray, Y: np.ndarray, report: bool | None = None) -> StepReport | None:
+        """One optimizer step: the training loop's step, on columns of ``inputs.T``.
 
-        ``rows`` are a batch's inputs with a 1 appended, B × (n_0 + 1), as in ``inputs``.
-        Returns the step's StepReport when ``report`` is True, or when None and the report
-        cadence says so (see the class docstring); else None.
+        ``columns`` are a batch's inputs with a 1 appended, one column [h_0; 1] per sample,
+        (n_0 + 1) × B (a view of ``inputs.T``). Returns the step's StepReport when ``report``
+        is True, or when None and the report cadence says so (see the class docstring); else None.
         """
-        run = self._passes.get(len(rows)) or self._pass(len(rows))
-        run.forward(rows)
-        grad_a_L = run.backward(Y)  # flat
-        # NaN or inf anywhere in the forward pass reaches ∇a_L, and Σ (∇a_L)² then is not finite
-        if not math.isfinite(grad_a_L.dot(grad_a_L)):
-            self._diverged(rows[:, :-1], Y)
+        batch = columns.shape[1]
+        run = self._passes.get(batch) or self._pass(batch)
+        # NaN or inf anywhere in the forward pass reaches ∇a_L, and the sum of its entries then is not finite
+        if not isfinite(run.step(columns, Y)):
+            self._diverged(columns[:-1].T, Y)
         count = self.step_count
         if report is None:
-            report = count >= self._check_at and self._report_due()
+            if count < self._check_at:  # most steps: no report due, and nothing more to do than the update
+                self._update()
+                self.step_count = count + 1
+                return None
+            report = self._report_due()
         if report:
             # the batch's mean loss, plus λ Σ_k R(W_k) with a regularizer
-            loss = float(np.add.reduce(run.losses(Y), axis=None)) / len(rows) + self.kernel.penalty(self.parameters)
+            loss = float(np.add.reduce(run.losses(Y), axis=None)) / batch + self.kernel.penalty(self.parameters)
             norms = self.gradients.weight_norms()  # ‖∇W_k‖ (Frobenius), before the optimizer sees them
             if not math.isfinite(loss + sum(norms)):
-                self._diverged(rows[:, :-1], Y)
-        if count:
-            self._optimizer_step(self._update_params, self._update_grads)
-        else:
-            self._checked_first_step(self._update_params, self._update_grads)
+                self._diverged(columns[:-1].T, Y)
+        self._update()
         self.step_count = count + 1
         if not report:
             return None
@@ -283,6 +287,11 @@ class Trainer:
         self._clock_at = self.step_count + CLOCK_EVERY
         self._check_at = min(self._count_at, self._clock_at)
         return False
+
+    def _first_update(self) -> None:
+        """The first optimizer step, checked; later steps call the optimizer directly."""
+        self._checked_first_step(self._update_params, self._update_grads)
+        self._update = partial(self._optimizer_step, self._update_params, self._update_grads)
 
     def _checked_first_step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """The first update, checked: an optimizer must change the parameter arrays in place."""

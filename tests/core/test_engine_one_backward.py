@@ -229,3 +229,30 @@ def test_derivative_from_output_is_checked_and_used(registry):
     for quantity in ("grad_a1", "grad_W1", "grad_h0"):
         np.testing.assert_allclose(traces["tanh_out"].quantity(quantity), traces["tanh"].quantity(quantity),
                                    rtol=1e-15, atol=1e-17)
+
+
+LATE_G_PRIME = """
+import numpy as np, pluggy
+hookimpl = pluggy.HookimplMarker("backprop_studio")
+calls = [0]
+
+def d_tanh(a):
+    calls[0] += 1
+    t = 1.0 - np.tanh(a) ** 2
+    return t[:, :1] if calls[0] > 40 else t  # one column: it would broadcast over the batch
+
+@hookimpl
+def register_activations(register):
+    register(name="late_g_prime", fn=np.tanh, derivative=d_tanh)
+"""
+
+
+def test_a_g_prime_that_later_returns_a_shape_that_broadcasts_stops_training_with_a_message(host):
+    """The passes check what plugins return on every step (by size): a wrong shape is never copied in."""
+    assert host.add_plugin(plugin_module("late_g_prime", LATE_G_PRIME), "late_g_prime").state == "loaded"
+    data = make_dataset(host.registry, "xor", n_samples=40, seed=0)
+    network = Network([2, 4, 3, 2], "late_g_prime", "softmax_cross_entropy", seed=0)
+    trainer = Trainer(network, data, host.registry, TrainConfig("sgd", {"lr": 0.1}, batch_size=8, epochs=20))
+    with pytest.raises(ValueError, match=r"g'\(a\) for a_\d returned shape \(\d, 1\), expected \(\d, 8\)"):
+        trainer.run()
+    assert 2 < trainer.step_count < 40  # it trained until the plugin went wrong, and not one step further
