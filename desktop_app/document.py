@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.engine.network import Network, NetworkError
@@ -40,6 +40,9 @@ class DocumentStack(QUndoStack):
             self.refused.emit(self.locked)
             return
         super().push(command)
+
+
+TRACE_WHILE_TRAINING_MS = 200  # see Document.defer_trace
 
 
 class Document(QObject):
@@ -79,6 +82,10 @@ class Document(QObject):
         self._saved_setup = self.setup
         self.trace: Trace | None = None
         self.trace_error: str | None = None
+        # while training, new weights recompute the trace at most this often, in an event of its own
+        self._trace_timer = QTimer(self, singleShot=True, interval=TRACE_WHILE_TRAINING_MS)
+        self._trace_timer.timeout.connect(self.recompute_trace)
+        self._trace_deferred = False
         self._forwards = [
             (network.layer_inserted, self._on_inserted), (network.layer_removed, self._on_removed),
             (network.layer_changed, self._on_changed), (network.layers_moved, self._on_moved),
@@ -227,4 +234,16 @@ class Document(QObject):
 
     def _on_parameters(self, k: int) -> None:
         self.parameters_changed.emit(k)
-        self.recompute_trace()
+        if not self._trace_deferred:
+            self.recompute_trace()
+        elif not self._trace_timer.isActive():
+            self._trace_timer.start()
+
+    def defer_trace(self, on: bool) -> None:
+        """While training (``on``): new weights recompute the trace at most every
+        TRACE_WHILE_TRAINING_MS, not in the event that brought them, so a wide network's trace
+        does not add to the training tick; off: a pending recompute happens now."""
+        self._trace_deferred = on
+        if not on and self._trace_timer.isActive():
+            self._trace_timer.stop()
+            self.recompute_trace()

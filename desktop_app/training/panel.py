@@ -166,6 +166,7 @@ class TrainingPanel(QWidget):
         session.run(steps=steps, until_epoch=until_epoch)
         self.live.start(paced=self.setup.pace is not None or steps is not None)
         self.maps.defer(True)
+        self.document.defer_trace(True)  # the example's trace follows at a few per second
         self._update_buttons()
         return True
 
@@ -465,3 +466,4 @@ class TrainingPanel(QWidget):
         self.controls.show_state(training=training, has_session=self.session is not None)
         if not training:
             self.maps.defer(False)  # nothing to wait for: maps are drawn as they come
+            self.document.defer_trace(False)

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.engine.network import Network
+from core.engine.passes import run_trace
 from core.training.setup import PACES
 from desktop_app import files as files_module
 from desktop_app.main_window import MainWindow
@@ -177,3 +178,26 @@ def test_optimizer_form_follows_the_plugin_defaults_and_keeps_a_typed_learning_r
     form.optimizer.setCurrentText("momentum")
     assert form.hyper["lr"].value() == pytest.approx(0.02)  # … and kept for the next optimizer
     assert win.document.setup.optimizer == "momentum" and win.document.setup.hyperparameters["lr"] == 0.02
+
+
+def test_while_training_the_trace_follows_the_weights_a_few_times_a_second_and_exactly_after_pause(
+        qtbot, window, registry):
+    """New weights during training do not recompute the example's trace in the tick that brings them
+    (a wide network's trace would lengthen every tick): it follows within a fifth of a second, and on
+    Pause it is the trace of the final weights."""
+    win = window(Network([2, 8, 8, 2], "tanh", seed=1))
+    panel, document = win.training, win.document
+    panel.form.set_dataset("spiral")  # at the default pace: new weights in every tick (25 a second)
+    traces = []
+    document.trace_changed.connect(lambda: traces.append(time.perf_counter()))
+    weights = []
+    document.parameters_changed.connect(lambda k: weights.append(time.perf_counter()))
+    click(qtbot, panel.controls.play_button)
+    qtbot.waitUntil(lambda: len(traces) >= 3, timeout=10000)
+    click(qtbot, panel.controls.play_button)  # pause
+    assert len(weights) > 2 * len(traces)  # far fewer traces than weight changes while training …
+    assert all(b - a > 0.15 for a, b in zip(traces[:-2], traces[1:-1]))  # … and at most ~5 a second
+    x, y = document.default_example()
+    fresh = run_trace(document.network, x, y, registry)  # … but after Pause: the final weights' trace
+    for k in range(1, document.network.depth + 1):
+        np.testing.assert_array_equal(document.trace.grad_W[k], fresh.grad_W[k])
