@@ -14,6 +14,7 @@ import numpy as np
 
 from core.engine.network import Network
 from core.engine.passes import Trace
+from core.plugin_host.registry import Feature
 from core.stepthrough.notation import Element, split
 from core.stepthrough.steps import all_steps, update_steps
 
@@ -28,14 +29,20 @@ def skeleton_trace(network: Network) -> Trace:
     def zeros(*shape: int) -> np.ndarray:
         return np.broadcast_to(0.0, shape)
 
-    trace = Trace(network, zeros(1, sizes[0]), zeros(1, sizes[-1]),
+    trace = Trace(network, zeros(1, network.input_width), zeros(1, sizes[-1]),
                   a=[None] + [zeros(1, n) for n in sizes[1:]], h=[zeros(1, n) for n in sizes[:-1]],
                   yhat=zeros(1, sizes[-1]), losses=np.zeros(1), loss=0.0)
     trace.grad_a = [None] + [zeros(1, n) for n in sizes[1:]]
     trace.grad_b = [None] + [zeros(n) for n in sizes[1:]]
     trace.grad_W = [None] + [zeros(sizes[k], sizes[k - 1]) for k in range(1, L + 1)]
     trace.grad_h = [zeros(1, n) for n in sizes[:-1]]
+    if network.features is not None:  # the step h_0 = φ(x): the features' names are enough, none is run
+        trace.feature_specs = [Feature(name, _not_run, inputs=network.input_width) for name in network.features]
     return trace
+
+
+def _not_run(X: np.ndarray) -> np.ndarray:
+    raise RuntimeError("a skeleton trace's feature is never evaluated")
 
 
 def step_quantities(network: Network) -> list[str]:

@@ -496,3 +496,26 @@ def test_a_lesson_with_features_and_l2_shows_and_grades_the_same_numbers(qtbot, 
     click(qtbot, box.check_button)
     assert box.feedback.text().startswith("Right")
     assert window.steps.player.current.quantity == "loss"
+
+
+def test_a_page_from_the_feature_step_of_a_network_with_features(qtbot, make_window, tmp_path, monkeypatch):
+    from core.engine.network import Network
+    from core.training.setup import TrainingSetup
+
+    network = Network([3, 4, 2], ["tanh"], "softmax_cross_entropy", seed=5,
+                      features=["x1", "x2_squared", "sin_x1"], input_width=2)
+    window = make_window(network, None, ([0.5, -1.5], [1, 0]))
+    window.document.set_setup(TrainingSetup(dataset="xor", regularization="l1", rate=0.01), as_saved=True)
+    menu_action(window, "New Lesson").trigger()
+    window.steps_dock.show()
+    step_to(qtbot, window, "h0")  # h_0 = φ(x), the first step of a network with features
+    click(qtbot, window.lessons.editor.add_button)
+    path = tmp_path / "phi.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(path), ""))
+    click(qtbot, window.lessons.editor.save_button)
+    saved = load_lesson(path)  # checked like any lesson file: h0 is a step this network has
+    assert saved.pages[0].state.step == "h0" and saved.network.features == ["x1", "x2_squared", "sin_x1"]
+    assert saved.network_extras["setup"].penalty == ("l1", 0.01)
+    menu_action(window, "Close Lesson").trigger()
+    assert window.files.open_path(path, ask=False)
+    assert window.steps.player.current.quantity == "h0"

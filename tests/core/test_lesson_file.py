@@ -187,3 +187,23 @@ def test_page_operations_are_inverse_of_each_other(lesson):
     assert lesson.pages[1].question.prompt != "changed"  # a duplicate shares nothing
     lesson.insert_page(2, copy_)
     assert lesson.remove_page(2) is copy_ and [p.title for p in lesson.pages] == titles
+
+
+def test_a_network_with_input_features_has_the_step_h0_and_keeps_its_features(tmp_path):
+    """The step-through of a network with input features starts with h_0 = φ(x): a page may show it."""
+    from core.engine.network import Network
+
+    network = Network([3, 4, 2], ["tanh"], "softmax_cross_entropy", seed=1,
+                      features=["x1", "x2_squared", "sin_x1"], input_width=2)
+    lesson = new_lesson(network, {"example": {"input": [0.5, -1.5], "target": [1, 0]}}, "Features")
+    lesson.pages.append(Page("The features", "", PageState(step="h0", element=Element("h0", (2,))),
+                             NumberQuestion(prompt="φ₂(x)?", answer=Element("h0", (2,)))))
+    save_lesson(lesson, tmp_path / "features.json")
+    loaded = load_lesson(tmp_path / "features.json")
+    assert loaded.pages[0].state.step == "h0" and loaded.network.features == ["x1", "x2_squared", "sin_x1"]
+    assert loaded.network.input_width == 2 and loaded.example == ([0.5, -1.5], [1, 0])
+
+    plain = new_lesson(Network([3, 4, 2], ["tanh"], "softmax_cross_entropy"), {}, "No features")
+    plain.pages.append(Page("h0?", "", PageState(step="h0")))
+    with pytest.raises(LessonFormatError, match="page 1, state"):
+        lesson_from_dict(lesson_to_dict(plain))
