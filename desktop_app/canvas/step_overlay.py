@@ -29,7 +29,8 @@ from .layout import NEURON_RADIUS
 
 MAX_PULSES = 240  # dots in flight at once
 MAX_EDGE_LABELS = 16
-Z_GLOW, Z_RING, Z_LABEL, Z_PULSE = 0.5, 4, 6, 5  # the dots pass under the numbers (and their white backing at Z_LABEL - 0.1)
+# the dots (Z_PULSE) pass under the numbers on the edges and their white backing (Z_LABEL - 0.1)
+Z_GLOW, Z_RING, Z_LABEL, Z_PULSE = 0.5, 4, 6, 5
 
 
 class StepOverlay(QObject):
