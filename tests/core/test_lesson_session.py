@@ -174,3 +174,54 @@ def test_a_lesson_on_a_network_with_features_and_l2_grades_what_the_step_through
     with_penalty = shown.grad_W[1][1, 1]
     assert with_penalty == pytest.approx(plain.grad_W[1][1, 1] + 0.05 * network.W(1)[1, 1], rel=1e-12)
     assert session.answer(f"{with_penalty:.12f}").correct
+
+
+def test_a_page_that_would_train_too_long_is_refused_before_training(textbook, registry):
+    from core.engine.network import Network
+    from core.lesson.training import LessonTrainingError, trained_network
+    from core.training.setup import TrainingSetup
+
+    setup = TrainingSetup(dataset="xor", samples=20_000, batch_size=1)  # 16,000 steps an epoch
+    lesson = new_lesson(Network([2, 3, 2], "tanh", seed=0),
+                        {"example": {"input": [0.5, -1.0], "target": [1, 0]}, "setup": setup}, "Long")
+    with pytest.raises(LessonTrainingError, match="1,600,000 training steps"):
+        trained_network(lesson, 100, registry)
+    assert trained_network(lesson, 1, registry) is not None  # one epoch is within the bound
+
+
+def test_a_page_whose_plugin_hangs_is_given_up_on_within_the_time_limit(monkeypatch):
+    import time
+
+    import pluggy
+
+    from core.engine.network import Network
+    from core.lesson.training import LessonTrainingError, trained_network
+    from core.plugin_host.host import PluginHost
+    from core.training.setup import TrainingSetup
+
+    hookimpl = pluggy.HookimplMarker("backprop_studio")
+    stuck = [False]
+
+    class Stuck:
+        @hookimpl
+        def register_activations(self, register):
+            def g(a):
+                while stuck[0]:  # never returns once the test says so (Python code: the guard stops it)
+                    pass
+                return np.tanh(a)
+            register(name="stuck", fn=g, derivative=lambda a: 1 - np.tanh(a) ** 2)
+
+    host = PluginHost(use_entry_points=False).load()
+    host.add_plugin(Stuck(), "stuck")
+    lesson = new_lesson(Network([2, 3, 2], "stuck", seed=0),
+                        {"example": {"input": [0.5, -1.0], "target": [1, 0]}, "setup": TrainingSetup(dataset="xor")},
+                        "Stuck")
+    monkeypatch.setenv("BACKPROP_STUDIO_PLUGIN_TIME_LIMIT", "0.5")
+    stuck[0] = True
+    try:
+        start = time.perf_counter()
+        with pytest.raises(LessonTrainingError, match="not computed within 0.5 s"):
+            trained_network(lesson, 5, host.registry)
+        assert time.perf_counter() - start < 5
+    finally:
+        stuck[0] = False
