@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from core.engine.buffers import FlatParameters, Workspace
-from core.engine.network import Network
+from core.engine.network import Network, NetworkError
 from core.plugin_host.registry import Activation, Feature, Loss, Registry, Regularizer
 
 EVALUATION_CHUNK = 4096  # samples per forward pass when evaluating a whole dataset
@@ -69,8 +69,8 @@ class Kernel:
             self.features = [registry.feature(name) for name in network.features]
             for feature in self.features:
                 if feature.inputs != self.input_width:
-                    raise ValueError(f"feature {feature.name!r} from plugin {feature.plugin!r} reads "
-                                     f"{feature.inputs} input(s), but the network has {self.input_width}")
+                    raise NetworkError(f"feature {feature.name!r} from plugin {feature.plugin!r} reads "
+                                       f"{feature.inputs} input(s), but the network's data has {self.input_width}")
         self.regularizer: Regularizer | None = None
         self.rate = 0.0  # λ
         if regularization is not None and regularization[0]:

@@ -58,11 +58,19 @@ class Dataset:
             f"dataset {self.name!r} has {self.n_classes} classes but the network has {n_outputs} "
             f"output unit(s); make the output layer {self.n_classes} wide")
 
-    def check_inputs(self, n_inputs: int) -> None:
-        if self.n_inputs != n_inputs:
+    def check_inputs(self, n_inputs: int, features: list[str] | None = None) -> None:
+        """Refuse data whose samples do not have the ``n_inputs`` raw inputs the network reads
+        (through its input ``features`` h_0 = φ(x), when it has some)."""
+        if self.n_inputs == n_inputs:
+            return
+        if features is None:
             raise DatasetError(
                 f"dataset {self.name!r} has {self.n_inputs} input feature(s) but the network's input "
                 f"layer is {n_inputs} wide; make the input layer {self.n_inputs} wide")
+        raise DatasetError(
+            f"dataset {self.name!r} has {self.n_inputs} input(s) per sample but the network's input features "
+            f"({', '.join(features)}) read {n_inputs}; choose features that read {self.n_inputs} input(s) "
+            f"with the φ button of the input layer, or the raw inputs")
 
     def split(self, test_fraction: float, seed: int) -> tuple[Dataset, Dataset]:
         """A shuffled (train, test) split; test_fraction of 0 gives an empty test set.

@@ -126,7 +126,7 @@ class Trainer:
         if report_every is not None and report_every < 1:
             raise ValueError("report_every must be at least 1 (or None)")
         self.dtype = np.dtype(self.config.dtype)
-        train.check_inputs(network.input_width)
+        train.check_inputs(network.input_width, network.features)
         self.train, self.test = train, test
         regularization = (self.config.regularization, self.config.rate) if self.config.regularization else None
         self.kernel = Kernel(network, registry, regularization)
@@ -138,7 +138,7 @@ class Trainer:
         self.X_test: np.ndarray | None = None
         self.Y_test: np.ndarray | None = None
         if test is not None and len(test):
-            test.check_inputs(network.input_width)
+            test.check_inputs(network.input_width, network.features)
             self.X_test = test.X.astype(self.dtype)
             self.Y_test = test.targets(network.sizes[-1]).astype(self.dtype)
         self.parameters = FlatParameters.of(network.weights, network.biases, self.dtype)

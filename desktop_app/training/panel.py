@@ -342,7 +342,7 @@ class TrainingPanel(QWidget):
         self.data = None
         try:
             full, train, test = self._generate()
-            full.check_inputs(self.network.input_width)
+            full.check_inputs(self.network.input_width, self.network.features)
             full.targets(self.network.sizes[-1])
         except PLUGIN_ERRORS as exc:
             message = str(exc) if isinstance(exc, (DatasetError, ValueError)) else f"{type(exc).__name__}: {exc}"
@@ -416,7 +416,7 @@ class TrainingPanel(QWidget):
             warning = loss_warning(self.history.train_loss.values)
             # why it paused, then what it reached (every number labelled, as while training)
             text = f"Paused {halt.message}. " + (f"{warning[:1].upper()}{warning[1:]}" if warning
-                                                  else progress_line(self.history))
+                                                  else progress_line(self.history, self.setup.penalty))
             (self._show_warning if warning else self._show_status)(text)
             self.status_message.emit(f"Training paused: {halt.message}")
 
@@ -446,7 +446,7 @@ class TrainingPanel(QWidget):
                 self.status_message.emit(warning[:1].upper() + warning[1:])
             self._show_warning(f"Epoch {h.last_epoch:,}: {warning}")
         else:
-            self._show_status(progress_line(h))
+            self._show_status(progress_line(h, self.setup.penalty))
 
     # -- the status line ------------------------------------------------------------------
     def _show_status(self, text: str) -> None:

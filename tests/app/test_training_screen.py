@@ -101,3 +101,18 @@ def test_the_gradient_axis_labels_decades_not_the_crowd_between_them(qtbot):
     assert axis.tickStrings(between, 1, None) == ["", "", ""]
     view.setYRange(np.log10(0.15), np.log10(0.9), padding=0)  # no power of ten in view: 0.2 … 0.8 are all it has
     assert all(axis.tickStrings(between, 1, None))
+
+
+def test_the_status_line_says_when_the_losses_include_a_penalty(qtbot, window):
+    win = window(Network([2, 4, 2], "tanh", seed=1))
+    panel = win.training
+    form = panel.form
+    form.regularization.setFocus()
+    qtbot.keyClicks(form.regularization, "l2")
+    type_into(form.rate, "0.01")
+    assert (panel.setup.regularization, panel.setup.rate) == ("l2", 0.01)
+    qtbot.mouseClick(panel.controls.epoch_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.history.n_epochs == 1 and not panel.is_training
+                    and not panel.live.timer.isActive(), timeout=10000)
+    assert "train loss" in panel.status.text()
+    assert "losses include λ Σₖ R(Wₖ) of l2, λ = 0.01" in panel.status.text()
