@@ -164,7 +164,7 @@ GRAD_H = Rule("grad_h", "backward", (Equation("grad_h{p}", (Q("W{k}", transpose=
               "Each unit collects the blame of the units it feeds, weighted by the weights of those "
               "connections.", written_layer="p")
 GRAD_A = Rule("grad_a", "backward", (Equation("grad_a{p}", (Q("grad_h{p}"), r" \odot ", Q("gprime{p}"))),),
-              "The blame passes back through {g}: each unit's is scaled by the slope g' at its "
+              "The blame passes back through {g}: each unit's blame is scaled by the slope g' at its "
               "pre-activation{g_slope} (a flat slope lets little through).", written_layer="p",
               when=lambda k, L: k > 1)
 UPDATE = Rule("update", "update", (

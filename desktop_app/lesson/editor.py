@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -209,7 +210,10 @@ class LessonEditor(QWidget):
             self.pages.clear()
             for number, page in enumerate(lesson.pages, start=1):
                 mark = " ?" if page.question is not None else ""
-                self.pages.addItem(f"{number}. {page.title}{mark}")
+                item = QListWidgetItem(f"{number}. {page.title}{mark}")  # an item's text is plain
+                if page.question is not None:
+                    item.setToolTip("? : this page asks a question")
+                self.pages.addItem(item)
             row = min(max(row, 0), len(lesson.pages) - 1)
             self.pages.setCurrentRow(row)
         finally:
