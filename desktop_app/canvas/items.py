@@ -302,13 +302,14 @@ class LayerItem(QGraphicsItem):
     def set_title(self, title: str) -> None:
         self._title = title
         font = _font(9.5, bold=True)
-        room = BOX_WIDTH - (40 if self.hidden else 14)
+        corner = self.hidden or self.k == 0  # a button in the header's corner: × (hidden), φ (input)
+        room = BOX_WIDTH - (40 if corner else 14)
         while QFontMetricsF(font).horizontalAdvance(title) > room and font.pointSizeF() > 6.5:
             font.setPointSizeF(font.pointSizeF() - 0.5)
         self.title_item.setFont(font)
         self.title_item.setText(title)
         rect = self.title_item.boundingRect()
-        x = -rect.width() / 2 - (8 if self.hidden else 0)
+        x = -rect.width() / 2 - (8 if corner else 0)
         self.title_item.setPos(max(x, -BOX_WIDTH / 2 + 7), self.geometry.top + 13 - rect.height() / 2)
 
     def set_width(self, width: int) -> None:

@@ -116,3 +116,13 @@ def test_the_status_line_says_when_the_losses_include_a_penalty(qtbot, window):
                     and not panel.live.timer.isActive(), timeout=10000)
     assert "train loss" in panel.status.text()
     assert "losses include λ Σₖ R(Wₖ) of l2, λ = 0.01" in panel.status.text()
+
+
+def test_the_input_title_with_a_warning_stays_clear_of_the_phi_button(qtbot, window):
+    network = Network([2, 3, 2], "tanh", seed=0, features=["x1", "no_such_feature"], input_width=2)
+    win = window(network)  # a file naming a feature plugin that is not installed
+    layer = win.view.scene_.layer_items[0]
+    assert layer.title().endswith("⚠")
+    title, button = layer.title_item.sceneBoundingRect(), layer.feature_button.sceneBoundingRect()
+    assert title.right() < button.left(), "the title runs under the φ button"
+    assert "no_such_feature" in win.document.trace_error
