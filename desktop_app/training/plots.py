@@ -113,6 +113,7 @@ class LegendPlot(pg.PlotWidget):
     clipped on the right."""
 
     legend: pg.LegendItem
+    ghosts: list[pg.PlotDataItem]
 
     def fit_legend(self, width: int | None = None) -> None:
         """Lay the legend's entries out in the columns that fit the plot's ``width``, in at
@@ -144,6 +145,13 @@ class LegendPlot(pg.PlotWidget):
             legend.setColumnCount(columns)
             if self.centralWidget is not None:  # the plot may now be as narrow as the view
                 self.centralWidget.setGeometry(self.range)
+
+    def clear_ghosts(self) -> None:
+        """Take the kept runs' lines (and their legend entries) off the plot."""
+        for curve in self.ghosts:
+            self.getPlotItem().removeItem(curve)
+            self.legend.removeItem(curve)
+        self.ghosts = []
 
     def resizeEvent(self, event) -> None:
         self.fit_legend(None if event is None else event.size().width())  # first: then laid out to it
@@ -184,10 +192,7 @@ class LossPlot(LegendPlot):
     def set_ghosts(self, runs: list[KeptRun]) -> None:
         """Kept runs' train losses as dashed lines behind the live curves."""
         item = self.getPlotItem()
-        for curve in self.ghosts:
-            item.removeItem(curve)
-            self.legend.removeItem(curve)
-        self.ghosts = []
+        self.clear_ghosts()
         for run in runs:
             curve = item.plot(run.epoch, run.train_loss, pen=ghost_pen(run.colour), name=run.label)
             curve.setZValue(-5)
@@ -264,10 +269,7 @@ class GradientPlot(LegendPlot):
     def set_ghosts(self, runs: list[KeptRun]) -> None:
         """Kept runs' ‖∇W_k‖, every layer of a run dashed in the run's colour (one legend entry each)."""
         item = self.getPlotItem()
-        for curve in self.ghosts:
-            item.removeItem(curve)
-            self.legend.removeItem(curve)
-        self.ghosts = []
+        self.clear_ghosts()
         for run in runs:
             if run.grad_norms.size == 0:
                 continue
