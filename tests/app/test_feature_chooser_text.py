@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from core.engine.network import Network
 from core.plugin_host.host import PluginHost
-from desktop_app import files as files_module
-from desktop_app.main_window import MainWindow
 
 MARKUP_FEATURE = textwrap.dedent("""
     import numpy as np, pluggy
@@ -23,18 +21,8 @@ MARKUP_FEATURE = textwrap.dedent("""
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
-
-    def make(host, network: Network) -> MainWindow:
-        win = MainWindow(host, network, use_autosave=False, restore_layout=False)
-        qtbot.addWidget(win)
-        win.resize(1400, 900)
-        win.show()
-        qtbot.waitExposed(win)
-        win.view.zoom_to_fit()
-        return win
-    return make
+def window(make_window):
+    return lambda host, network: make_window(network, host=host, size=(1400, 900), fit=True)
 
 
 def open_feature_menu(qtbot, win) -> QMenu:

@@ -10,23 +10,11 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from core.engine.network import Network
 from core.io.network_file import load_network
-from desktop_app import files as files_module
-from desktop_app.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, host, monkeypatch):
-    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
-
-    def make(network: Network, **kwargs) -> MainWindow:
-        win = MainWindow(host, network, use_autosave=False, restore_layout=False, **kwargs)
-        qtbot.addWidget(win)
-        win.resize(1400, 900)
-        win.show()
-        qtbot.waitExposed(win)
-        win.view.zoom_to_fit()
-        return win
-    return make
+def window(make_window):
+    return lambda network, **kwargs: make_window(network, size=(1400, 900), fit=True, **kwargs)
 
 
 def click_scene_item(qtbot, view, item) -> None:

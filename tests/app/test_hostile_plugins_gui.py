@@ -13,8 +13,6 @@ from PySide6.QtCore import Qt
 
 from core.engine.network import Network
 from core.plugin_host.host import PluginHost
-from desktop_app import files as files_module
-from desktop_app.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,15 +55,8 @@ def trap(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
-
-    def make(host, network: Network) -> MainWindow:
-        win = MainWindow(host, network, use_autosave=False, restore_layout=False)
-        qtbot.addWidget(win)
-        win.show()
-        return win
-    return make
+def window(make_window):
+    return lambda host, network: make_window(network, host=host)
 
 
 def test_drawing_never_calls_a_plugin(qtbot, trap):

@@ -10,24 +10,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from core.engine.network import Network
-from desktop_app import files as files_module
 from desktop_app.canvas.synthetic import drag_and_drop, gap_point, layer_point
-from desktop_app.main_window import MainWindow
 from desktop_app.training.plots import GradientPlot
 
 
 @pytest.fixture
-def window(qtbot, host, monkeypatch):
-    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
-
-    def make(network: Network) -> MainWindow:
-        win = MainWindow(host, network, use_autosave=False, restore_layout=False)
-        qtbot.addWidget(win)
-        win.resize(1280, 800)
-        win.show()
-        qtbot.waitExposed(win)
-        return win
-    return make
+def window(make_window):
+    return lambda network: make_window(network, size=(1280, 800))
 
 
 def test_a_refusal_does_not_outlive_a_successful_drop(qtbot, window):

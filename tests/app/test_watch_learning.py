@@ -14,22 +14,13 @@ from core.engine.network import Network
 from core.io.resources import example_path
 from core.plugin_host.host import PluginHost
 from core.training.setup import PACES, StopWhen
-from desktop_app import files as files_module
-from desktop_app.main_window import MainWindow
 from desktop_app.training import maps as maps_module
 from desktop_app.training.maps import GRID
 
 
 @pytest.fixture
-def window(qtbot, host, monkeypatch):
-    monkeypatch.setattr(files_module, "ask_save_changes", lambda parent, name: "discard")
-
-    def make(network: Network | None = None, host_=None, **kwargs) -> MainWindow:
-        win = MainWindow(host_ or host, network, use_autosave=False, restore_layout=False, **kwargs)
-        qtbot.addWidget(win)
-        win.show()
-        return win
-    return make
+def window(make_window):
+    return lambda network=None, host_=None, **kwargs: make_window(network, host=host_, **kwargs)
 
 
 def click(qtbot, button) -> None:
